@@ -1,0 +1,71 @@
+/**
+ * Gateway errors: one table of codes, one class.
+ *
+ * Every failure the gateway reports is a `GatewayError` with a code from `errorCodes`; the table fixes
+ * its HTTP status and OpenAI error `type`. Stages throw, and a single handler at the server edge
+ * renders `{ error: { message, type, param, code } }` (the shape every OpenAI SDK parses).
+ */
+
+export const errorCodes = {
+  invalid_json: { status: 400, type: 'invalid_request_error' },
+  invalid_encoding: { status: 400, type: 'invalid_request_error' },
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  unsupported_parameter: { status: 400, type: 'invalid_request_error' },
+  invalid_api_key: { status: 401, type: 'authentication_error' },
+  permission_denied: { status: 403, type: 'permission_error' },
+  model_not_found: { status: 404, type: 'invalid_request_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  request_too_large: { status: 413, type: 'invalid_request_error' },
+  unsupported_media_type: { status: 415, type: 'invalid_request_error' },
+  rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+  internal_error: { status: 500, type: 'api_error' },
+  upstream_error: { status: 502, type: 'api_error' },
+  service_unavailable: { status: 503, type: 'api_error' },
+  upstream_timeout: { status: 504, type: 'timeout_error' },
+} as const satisfies Record<string, { status: number; type: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface GatewayErrorOptions {
+  /** The request field at fault, as a dotted path (`messages.0.role`). */
+  param?: string | null;
+  /** Overrides the table's HTTP status (upstream errors keep the provider's status). */
+  status?: number;
+  /** Overrides the table's OpenAI error type. */
+  type?: string;
+  /** Extra response headers (`retry-after`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+const marker = Symbol.for('gatehouse.GatewayError');
+
+export class GatewayError extends Error {
+  readonly [marker] = true;
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | null;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? errorCodes[code].status;
+    this.type = options.type ?? errorCodes[code].type;
+    this.param = options.param ?? null;
+    this.headers = options.headers;
+  }
+
+  /** Works across duplicated module copies, where `instanceof` would not. */
+  static isInstance(value: unknown): value is GatewayError {
+    return typeof value === 'object' && value !== null && marker in value;
+  }
+
+  /** The OpenAI wire body. */
+  toBody(): { error: { message: string; type: string; param: string | null; code: string } } {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
