@@ -77,7 +77,12 @@ export const targetSchema = z
 
 export const modelSchema = z
   .strictObject({
-    name: z.string().min(1).describe('What clients send as `model`.'),
+    name: z
+      .string()
+      .min(1)
+      .describe(
+        'What clients send as `model`. A name ending in `*` (`openai/*`) matches any suffix, which replaces `*` in the target model.',
+      ),
     description: z.string().optional().describe('Shown in `GET /v1/models` listings and the UI.'),
     targets: z.array(targetSchema).min(1).describe('Deployments serving this model, in order of preference.'),
   })
@@ -91,8 +96,7 @@ const priceSchema = z
   })
   .describe('Prices of one model.');
 
-export const configSchema = z
-  .strictObject({
+const configShape = z.strictObject({
     server: z
       .strictObject({
         host: z.string().default('127.0.0.1').describe('Interface to bind; non-loopback requires GATEHOUSE_MASTER_KEY.'),
@@ -160,8 +164,45 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Cost computation.'),
-  })
+});
+
+export const configSchema = configShape
+  .superRefine(checkReferences)
   .describe('Gatehouse configuration (gatehouse.yaml).');
+
+/** Cross-field rules zod cannot express field by field: unique names and targets that exist. */
+function checkReferences(config: z.infer<typeof configShape>, context: z.RefinementCtx): void {
+  const providerIds = new Set<string>();
+  config.providers.forEach((provider, index) => {
+    if (providerIds.has(provider.id)) {
+      context.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
+    }
+    providerIds.add(provider.id);
+    if (provider.type === 'azure' && provider.base_url === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['providers', index, 'base_url'],
+        message: 'azure needs base_url (https://<resource>.openai.azure.com)',
+      });
+    }
+  });
+  const modelNames = new Set<string>();
+  config.models.forEach((model, index) => {
+    if (modelNames.has(model.name)) {
+      context.addIssue({ code: 'custom', path: ['models', index, 'name'], message: `duplicate model name "${model.name}"` });
+    }
+    modelNames.add(model.name);
+    model.targets.forEach((target, targetIndex) => {
+      if (!providerIds.has(target.provider)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['models', index, 'targets', targetIndex, 'provider'],
+          message: `unknown provider "${target.provider}" (configured: ${[...providerIds].join(', ') || 'none'})`,
+        });
+      }
+    });
+  });
+}
 
 export type GatehouseConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;

@@ -19,6 +19,8 @@ export const errorCodes = {
   request_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+  /** The client went away before the answer was complete (nginx's 499); only ever seen in traces. */
+  client_closed_request: { status: 499, type: 'invalid_request_error' },
   internal_error: { status: 500, type: 'api_error' },
   upstream_error: { status: 502, type: 'api_error' },
   service_unavailable: { status: 503, type: 'api_error' },
@@ -34,6 +36,8 @@ export interface GatewayErrorOptions {
   status?: number;
   /** Overrides the table's OpenAI error type. */
   type?: string;
+  /** The `code` clients see, when more precise than the table's (an upstream's `context_length_exceeded`). */
+  publicCode?: string;
   /** Extra response headers (`retry-after`). */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -47,6 +51,7 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly type: string;
   readonly param: string | null;
+  readonly publicCode: string;
   readonly headers: Record<string, string> | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
@@ -56,6 +61,7 @@ export class GatewayError extends Error {
     this.status = options.status ?? errorCodes[code].status;
     this.type = options.type ?? errorCodes[code].type;
     this.param = options.param ?? null;
+    this.publicCode = options.publicCode ?? code;
     this.headers = options.headers;
   }
 
@@ -66,6 +72,6 @@ export class GatewayError extends Error {
 
   /** The OpenAI wire body. */
   toBody(): { error: { message: string; type: string; param: string | null; code: string } } {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.publicCode } };
   }
 }

@@ -10,6 +10,8 @@ import type { UpstreamHttpOptions } from '../shared/http.js';
 import { readJsonEvents } from '../shared/json-chunks.js';
 import type { EventSourceMessage } from '../shared/sse.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
+import { httpOptionsFromConfig } from '../shared/http-options.js';
+import type { ProviderConfig } from '../../config/schema.js';
 
 export interface OpenAICompatibleOptions {
   id: string;
@@ -81,4 +83,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function invalid(provider: string, what: string): UpstreamCallError {
   return new UpstreamCallError(`${provider} returned ${what}`, { kind: 'invalid_response', provider });
+}
+
+/** A provider of type `openai`: api.openai.com, or any compatible server at `base_url`. */
+export function createOpenAIAdapter(config: ProviderConfig): ProviderAdapter {
+  return createOpenAICompatibleAdapter({
+    id: config.id,
+    type: 'openai',
+    http: httpOptionsFromConfig(config, {
+      baseUrl: config.base_url ?? 'https://api.openai.com/v1',
+      headers: config.api_key === undefined ? {} : { authorization: `Bearer ${config.api_key}` },
+    }),
+  });
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/** The `gatehouse` command. */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerServeCommand } from './serve-command.js';
+import { registerMockUpstreamCommand } from './mock-upstream-command.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const program = new Command('gatehouse')
+  .description('Gatehouse: an OpenAI-compatible AI gateway with routing, guardrails, prompts, observability and evals')
+  .version(version, '-v, --version')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerMockUpstreamCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,139 @@
+/**
+ * The composition root: from a validated config to a running gateway, and back down again.
+ * Start-up opens the store and migrates it, builds the adapters, the pipeline and the server.
+ * Shutdown stops accepting, lets in-flight requests (streams included) finish up to a deadline,
+ * flushes buffered telemetry, and closes pools and the store.
+ */
+import pino from 'pino';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { GatehouseConfig } from './config/schema.js';
+import { ConfigError } from './config/config-error.js';
+import { openDatabase } from './storage/database.js';
+import type { Database } from './storage/database.js';
+import { migrateToLatest } from './storage/migrate.js';
+import { createTraceRepository } from './storage/trace-repository.js';
+import { createBulkWriter } from './telemetry/bulk-writer.js';
+import type { BulkWriter } from './telemetry/bulk-writer.js';
+import { createProviderAdapters } from './providers/registry.js';
+import type { ProviderAdapter } from './providers/spec.js';
+import { createModelRouter } from './gateway/resolve-route.js';
+import { createPipeline } from './gateway/pipeline.js';
+import { createPriceCatalog } from './usage/price-catalog.js';
+import { buildServer } from './server/app.js';
+import { isLoopbackHost } from './server/auth.js';
+
+export interface GatehouseOptions {
+  config: GatehouseConfig;
+  /** The config file read, for `/ready`. */
+  configSource?: string | null;
+  logger?: Logger;
+}
+
+export interface Gatehouse {
+  app: FastifyInstance;
+  /** Listens on the configured host and port; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown; safe to call twice. */
+  close(): Promise<void>;
+  telemetry: BulkWriter;
+  database: Database;
+}
+
+export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const masterKey = config.auth.master_key;
+  if (masterKey === undefined && !isLoopbackHost(config.server.host)) {
+    throw new ConfigError(
+      `refusing to listen on ${config.server.host} without a master key: set GATEHOUSE_MASTER_KEY (or auth.master_key), or bind 127.0.0.1`,
+    );
+  }
+
+  const database = await openDatabase(config.storage.database_url);
+  let adapters: Map<string, ProviderAdapter> | undefined;
+  let telemetry: BulkWriter | undefined;
+  try {
+    await migrateToLatest(database);
+    const traces = createTraceRepository(database);
+    telemetry = createBulkWriter({
+      write: (events) => traces.insertBatch(events),
+      flushIntervalMs: config.telemetry.flush_interval_ms,
+      batchSize: config.telemetry.batch_size,
+      maxQueue: config.telemetry.max_queue,
+      logger,
+    });
+    adapters = createProviderAdapters(config.providers);
+    const router = createModelRouter(config.models, adapters);
+    const pipeline = createPipeline({
+      router,
+      sink: telemetry,
+      prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
+      captureContent: config.telemetry.capture_content,
+    });
+    const writer = telemetry;
+    const app = buildServer({
+      pipeline,
+      router,
+      traces,
+      masterKey,
+      bodyLimitBytes: config.server.body_limit_bytes,
+      logger,
+      readiness: {
+        pingStore: () => database.ping(),
+        telemetry: () => writer.stats(),
+        config: { source: options.configSource ?? null, providers: config.providers.length, models: config.models.length },
+      },
+    });
+    return assemble(app, config, database, writer, adapters, logger);
+  } catch (error) {
+    await telemetry?.close();
+    await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
+    await database.close();
+    throw error;
+  }
+}
+
+function assemble(
+  app: FastifyInstance,
+  config: GatehouseConfig,
+  database: Database,
+  telemetry: BulkWriter,
+  adapters: Map<string, ProviderAdapter>,
+  logger: Logger,
+): Gatehouse {
+  let closing: Promise<void> | undefined;
+
+  async function shutdown(): Promise<void> {
+    const deadline = setTimeout(() => {
+      logger.warn({ timeoutMs: config.server.shutdown_timeout_ms }, 'shutdown deadline reached; closing open connections');
+      app.server.closeAllConnections();
+    }, config.server.shutdown_timeout_ms);
+    deadline.unref();
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(deadline);
+      await telemetry.close();
+      await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
+      await database.close();
+    }
+  }
+
+  return {
+    app,
+    telemetry,
+    database,
+    async listen() {
+      const address = await app.listen({ host: config.server.host, port: config.server.port });
+      if (config.auth.master_key === undefined) {
+        logger.warn('no GATEHOUSE_MASTER_KEY set: serving unauthenticated requests on loopback only');
+      }
+      return address;
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Builds the telemetry records of one request: the trace row, the root span, and one observation per
+ * upstream attempt with its latency, time to first token, tokens and cost.
+ */
+import { GatewayError } from '../errors/gateway-error.js';
+import type { ChatCompletion, EmbeddingsResponse, Usage } from '../providers/canonical.js';
+import type { UpstreamCallError } from '../providers/shared/upstream-error.js';
+import type { PriceCatalog } from '../usage/price-catalog.js';
+import { countEmbeddingInputTokens, countRequestTokens, countTextTokens, messageText } from '../usage/count-tokens.js';
+import type { ObservationRecord, TokenUsage, TraceEvent, TraceStatus } from '../telemetry/model.js';
+import type { AttemptStart, RequestContext } from './context.js';
+
+export interface Outcome {
+  status: TraceStatus;
+  error?: unknown;
+  /** The answer, complete or (for a broken or cancelled stream) as far as it got. */
+  completion?: ChatCompletion;
+  embeddings?: EmbeddingsResponse;
+  /** Monotonic time the first chunk reached the gateway (streams). */
+  firstChunkMark?: number | null;
+}
+
+export interface TraceOptions {
+  prices: PriceCatalog;
+  captureContent: boolean;
+}
+
+export function failedAttemptObservation(
+  context: RequestContext,
+  attempt: AttemptStart,
+  error: UpstreamCallError,
+): ObservationRecord {
+  const latencyMs = performance.now() - attempt.startMark;
+  return {
+    id: attempt.spanId,
+    traceId: context.traceId,
+    parentId: context.rootSpanId,
+    type: context.kind === 'chat' ? 'generation' : 'embedding',
+    name: `${attempt.target.adapter.id}/${attempt.target.model}`,
+    startTime: attempt.startTime,
+    endTime: attempt.startTime + latencyMs,
+    latencyMs,
+    ttftMs: null,
+    provider: attempt.target.adapter.id,
+    model: attempt.target.model,
+    status: 'error',
+    httpStatus: error.status ?? null,
+    usage: null,
+    cost: null,
+    errorMessage: error.message,
+    attributes: {
+      providerType: attempt.target.adapter.type,
+      failure: error.kind,
+      retryable: error.isRetryable,
+      ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+    },
+  };
+}
+
+export function buildTraceEvent(context: RequestContext, outcome: Outcome, options: TraceOptions): TraceEvent {
+  const endMark = performance.now();
+  const durationMs = endMark - context.startMark;
+  const attempt = context.answeringAttempt;
+  const usage = attempt === null ? null : usageOf(context, outcome);
+  const model = attempt?.target.model ?? null;
+  const cost =
+    attempt === null || usage === null ? null : options.prices.cost(attempt.target.adapter.id, attempt.target.model, usage);
+  const error = outcome.error;
+  const gatewayError = GatewayError.isInstance(error) ? error : undefined;
+  const httpStatus =
+    outcome.status === 'ok' ? 200 : outcome.status === 'cancelled' ? 499 : (gatewayError?.status ?? 500);
+  const errorMessage = error === undefined ? null : error instanceof Error ? error.message : String(error);
+  const firstChunkMark = outcome.firstChunkMark ?? attempt?.firstChunkMark ?? null;
+
+  const observations: ObservationRecord[] = [
+    {
+      id: context.rootSpanId,
+      traceId: context.traceId,
+      parentId: context.parentSpanId,
+      type: 'span',
+      name: context.endpoint,
+      startTime: context.startTime,
+      endTime: context.startTime + durationMs,
+      latencyMs: durationMs,
+      ttftMs: firstChunkMark === null ? null : firstChunkMark - context.startMark,
+      provider: attempt?.target.adapter.id ?? null,
+      model: context.request.model,
+      status: outcome.status,
+      httpStatus,
+      usage,
+      cost,
+      errorMessage,
+      attributes: { requestId: context.requestId },
+    },
+    ...context.failedAttempts,
+  ];
+  if (attempt !== null) {
+    const latencyMs = endMark - attempt.startMark;
+    observations.push({
+      id: attempt.spanId,
+      traceId: context.traceId,
+      parentId: context.rootSpanId,
+      type: context.kind === 'chat' ? 'generation' : 'embedding',
+      name: `${attempt.target.adapter.id}/${attempt.target.model}`,
+      startTime: attempt.startTime,
+      endTime: attempt.startTime + latencyMs,
+      latencyMs,
+      ttftMs: firstChunkMark === null ? null : firstChunkMark - attempt.startMark,
+      provider: attempt.target.adapter.id,
+      model: attempt.target.model,
+      status: outcome.status,
+      httpStatus: outcome.status === 'ok' ? 200 : null,
+      usage,
+      cost,
+      errorMessage,
+      attributes: { providerType: attempt.target.adapter.type, responseModel: responseModel(outcome) },
+    });
+  }
+
+  return {
+    trace: {
+      id: context.traceId,
+      requestId: context.requestId,
+      startTime: context.startTime,
+      endTime: context.startTime + durationMs,
+      durationMs,
+      endpoint: context.endpoint,
+      model: context.request.model,
+      provider: context.target?.adapter.id ?? null,
+      providerType: context.target?.adapter.type ?? null,
+      upstreamModel: model ?? context.target?.model ?? null,
+      status: outcome.status,
+      httpStatus,
+      stream: context.kind === 'chat' && context.request.stream === true,
+      user: typeof context.request.user === 'string' ? context.request.user : null,
+      usage: usage ?? emptyUsage,
+      cost,
+      ttftMs: firstChunkMark === null ? null : firstChunkMark - context.startMark,
+      errorType: gatewayError?.publicCode ?? (error === undefined ? null : 'internal_error'),
+      errorMessage,
+      metadata: context.kind === 'chat' ? (context.request.metadata ?? null) : null,
+      input: options.captureContent ? inputOf(context) : null,
+      output: options.captureContent ? outputOf(outcome) : null,
+      warnings: context.warnings,
+    },
+    observations,
+  };
+}
+
+const emptyUsage: TokenUsage = {
+  inputTokens: null,
+  outputTokens: null,
+  totalTokens: null,
+  cachedInputTokens: null,
+  estimated: false,
+};
+
+/** Provider-reported usage first; otherwise counted with the tokenizer and marked estimated. */
+function usageOf(context: RequestContext, outcome: Outcome): TokenUsage | null {
+  const reported: Usage | undefined = outcome.completion?.usage ?? undefined;
+  if (reported) {
+    return {
+      inputTokens: reported.prompt_tokens,
+      outputTokens: reported.completion_tokens,
+      totalTokens: reported.total_tokens,
+      cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? null,
+      estimated: false,
+    };
+  }
+  if (outcome.embeddings?.usage) {
+    const { prompt_tokens, total_tokens } = outcome.embeddings.usage;
+    return { inputTokens: prompt_tokens, outputTokens: 0, totalTokens: total_tokens, cachedInputTokens: null, estimated: false };
+  }
+  if (context.kind === 'embeddings') {
+    if (outcome.status === 'error') return null;
+    const inputTokens = countEmbeddingInputTokens(context.request);
+    return { inputTokens, outputTokens: 0, totalTokens: inputTokens, cachedInputTokens: null, estimated: true };
+  }
+  if (outcome.completion === undefined) return null;
+  const inputTokens = countRequestTokens(context.request);
+  let outputTokens = 0;
+  for (const choice of outcome.completion.choices) {
+    outputTokens += countTextTokens(messageText(choice.message));
+    for (const call of choice.message.tool_calls ?? []) {
+      outputTokens += countTextTokens(call.function.name) + countTextTokens(call.function.arguments);
+    }
+  }
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cachedInputTokens: null, estimated: true };
+}
+
+function inputOf(context: RequestContext): unknown {
+  if (context.kind === 'embeddings') return context.request.input;
+  const { messages, tools } = context.request;
+  return tools === undefined ? { messages } : { messages, tools };
+}
+
+function outputOf(outcome: Outcome): unknown {
+  if (outcome.completion) return outcome.completion.choices.map((choice) => choice.message);
+  if (outcome.embeddings) {
+    const first = outcome.embeddings.data[0]?.embedding;
+    return { count: outcome.embeddings.data.length, dimensions: Array.isArray(first) ? first.length : null };
+  }
+  return null;
+}
+
+function responseModel(outcome: Outcome): string | null {
+  return outcome.completion?.model ?? outcome.embeddings?.model ?? null;
+}

@@ -1,0 +1,81 @@
+/**
+ * Token arithmetic for the mock model (a fake model for demos, tests and load tests — never a real
+ * one). Counts use gpt-tokenizer's o200k encoding so the mock's usage numbers, `max_tokens` cuts and
+ * streaming pace look like a real OpenAI model's, which is what cost and rate-limit code is tested on.
+ */
+import { decode, decodeGenerator, encode, encodeChat } from 'gpt-tokenizer';
+import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../canonical.js';
+
+// User text may contain `<|endoftext|>` and friends; a fake model counts them as text instead of throwing.
+const plainText = { disallowedSpecial: new Set<string>() };
+
+/** The model whose chat framing gpt-tokenizer applies (o200k, like every current OpenAI chat model). */
+const chatFramingModel = 'gpt-4o';
+
+export function countTextTokens(text: string): number {
+  return text === '' ? 0 : encode(text, plainText).length;
+}
+
+/** Cuts `text` to its first `limit` tokens; `truncated` tells whether anything was dropped. */
+export function truncateToTokens(text: string, limit: number): { text: string; tokens: number; truncated: boolean } {
+  const tokens = encode(text, plainText);
+  if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
+  const kept = tokens.slice(0, Math.max(0, limit));
+  // A cut inside a multi-byte character decodes to U+FFFD; drop it rather than emit a broken glyph.
+  return { text: decode(kept).replace(/\uFFFD+$/u, ''), tokens: kept.length, truncated: true };
+}
+
+/**
+ * Splits `text` into pieces of `tokensPerPiece` tokens whose concatenation is exactly `text`
+ * (decodeGenerator holds back partial UTF-8 sequences, so no piece splits a character).
+ */
+export function splitIntoTokenPieces(text: string, tokensPerPiece: number): string[] {
+  if (text === '') return [];
+  const pieces: string[] = [];
+  let current = '';
+  let count = 0;
+  for (const decoded of decodeGenerator(encode(text, plainText))) {
+    current += decoded;
+    count += 1;
+    if (count >= tokensPerPiece) {
+      pieces.push(current);
+      current = '';
+      count = 0;
+    }
+  }
+  if (current !== '') pieces.push(current);
+  // Belt and braces: should decoding ever disagree with the input, fall back to character pieces.
+  return pieces.join('') === text ? pieces : splitByCharacters(text, tokensPerPiece * 4);
+}
+
+function splitByCharacters(text: string, size: number): string[] {
+  const characters = Array.from(text);
+  const pieces: string[] = [];
+  for (let start = 0; start < characters.length; start += size) pieces.push(characters.slice(start, start + size).join(''));
+  return pieces;
+}
+
+/** The text of a message's content: strings as is, text parts joined, other parts ignored. */
+export function messageText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: ContentPart) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .filter((text) => text !== '')
+    .join('\n');
+}
+
+/**
+ * Prompt tokens as OpenAI bills them: the chat framing of every message (gpt-tokenizer's encodeChat),
+ * plus assistant tool calls and the tool definitions, which the model also reads.
+ */
+export function countPromptTokens(request: ChatCompletionRequest): number {
+  const chat = request.messages.map((message) => {
+    const calls = message.tool_calls?.map((call) => `${call.function.name}(${call.function.arguments})`).join('\n');
+    const text = messageText(message.content);
+    return { role: message.role, content: calls === undefined ? text : `${text}${text === '' ? '' : '\n'}${calls}` };
+  });
+  const framed = encodeChat(chat, chatFramingModel, plainText).length;
+  const tools = request.tools === undefined || request.tools.length === 0 ? 0 : countTextTokens(JSON.stringify(request.tools));
+  return framed + tools;
+}
