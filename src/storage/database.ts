@@ -51,7 +51,8 @@ export function openDatabase(url: string | undefined, options: OpenDatabaseOptio
   if (url !== undefined && /^postgres(ql)?:\/\//i.test(url)) {
     return Promise.resolve(openPostgres(url, options));
   }
-  const path = url === undefined || url === '' ? join(options.sqliteDir ?? defaultSqliteDir, defaultSqliteFile) : url;
+  const path =
+    url === undefined || url === '' ? join(options.sqliteDir ?? defaultSqliteDir, defaultSqliteFile) : url;
   return Promise.resolve(openSqlite(path));
 }
 

@@ -21,7 +21,8 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof Error ? error.message : typeof error === 'string' ? error : 'unknown error';
     throw new Error(`database migration ${failed} failed: ${reason}`, { cause: error });
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
@@ -30,10 +31,10 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
 function bindDialect(database: Database): Record<string, Migration> {
   const bound: Record<string, Migration> = {};
   for (const [name, migration] of Object.entries(migrations)) {
-    const { down } = migration;
+    const { up, down } = migration;
     bound[name] = {
-      up: (db) => migration.up(db, database.dialect),
-      ...(down === undefined ? {} : { down: (db) => down.call(migration, db, database.dialect) }),
+      up: (db) => up(db, database.dialect),
+      ...(down === undefined ? {} : { down: (db) => down(db, database.dialect) }),
     };
   }
   return bound;

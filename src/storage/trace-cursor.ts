@@ -44,7 +44,12 @@ export function decodeCursor(text: string): TraceCursor {
     throw new InvalidCursorError('missing position');
   }
   const { t: startTime, i: id } = parsed;
-  if (typeof startTime !== 'number' || !Number.isSafeInteger(startTime) || typeof id !== 'string' || id.length === 0) {
+  if (
+    typeof startTime !== 'number' ||
+    !Number.isSafeInteger(startTime) ||
+    typeof id !== 'string' ||
+    id.length === 0
+  ) {
     throw new InvalidCursorError('malformed position');
   }
   return { startTime, id };

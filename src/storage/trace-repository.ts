@@ -88,8 +88,8 @@ export function createTraceRepository(database: Database): TraceRepository {
     if (query.user !== undefined) select = select.where('user_id', '=', query.user);
     if (after !== undefined) {
       // A row-value comparison, so both engines can seek the (…, start_time, id) index directly.
-      select = select.where(({ eb, refTuple, tuple }) =>
-        eb(refTuple('start_time', 'id'), '<', tuple(after.startTime, after.id)),
+      select = select.where((eb) =>
+        eb(eb.refTuple('start_time', 'id'), '<', eb.tuple(after.startTime, after.id)),
       );
     }
     // One extra row tells whether another page exists without a count query.
@@ -101,7 +101,9 @@ export function createTraceRepository(database: Database): TraceRepository {
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor =
-      rows.length > query.limit && last !== undefined ? encodeCursor({ startTime: last.start_time, id: last.id }) : null;
+      rows.length > query.limit && last !== undefined
+        ? encodeCursor({ startTime: last.start_time, id: last.id })
+        : null;
     return { data: page.map(rowToTrace), nextCursor };
   }
 

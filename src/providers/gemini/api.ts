@@ -155,10 +155,15 @@ const errorObjectSchema = z.looseObject({
     message: z.string().nullish(),
     /** The gRPC status name: RESOURCE_EXHAUSTED, INVALID_ARGUMENT, UNAVAILABLE… */
     status: z.string().nullish(),
-    details: z.array(z.looseObject({ '@type': z.string().nullish(), retryDelay: z.string().nullish() })).nullish(),
+    details: z
+      .array(z.looseObject({ '@type': z.string().nullish(), retryDelay: z.string().nullish() }))
+      .nullish(),
   }),
 });
 
-export const geminiErrorBodySchema = z.union([errorObjectSchema, z.tuple([errorObjectSchema]).rest(z.unknown())]);
+export const geminiErrorBodySchema = z.union([
+  errorObjectSchema,
+  z.tuple([errorObjectSchema]).rest(z.unknown()),
+]);
 
 export type GeminiErrorBody = z.infer<typeof errorObjectSchema>;

@@ -35,7 +35,10 @@ export function parseGeminiResponse(body: unknown, provider: string): GeminiGene
  * fromGeminiResponse({ candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }] }, { provider: 'gemini', model: 'gemini-2.5-flash' })
  * // → { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }], … }
  */
-export function fromGeminiResponse(response: GeminiGenerateContentResponse, context: GeminiResponseContext): ChatCompletion {
+export function fromGeminiResponse(
+  response: GeminiGenerateContentResponse,
+  context: GeminiResponseContext,
+): ChatCompletion {
   const candidates = response.candidates ?? [];
   if (candidates.length === 0) {
     throwIfPromptBlocked(response, context.provider);

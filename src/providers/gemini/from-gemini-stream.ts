@@ -44,17 +44,21 @@ export async function* fromGeminiStream(
   let header: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let usage: GeminiUsageMetadata | undefined;
   try {
-    for await (const { data } of readJsonEvents(appendEndMarker(events), { provider: context.provider, doneData: endOfBody })) {
+    for await (const { data } of readJsonEvents(appendEndMarker(events), {
+      provider: context.provider,
+      doneData: endOfBody,
+    })) {
       const response = parseGeminiResponse(data, context.provider);
       throwIfPromptBlocked(response, context.provider);
-      header ??= {
+      // Every event repeats the response id and model version; the first one names the whole stream.
+      const current = (header ??= {
         id: response.responseId ?? `chatcmpl-${randomUUID()}`,
         created: Math.floor(Date.now() / 1000),
         model: response.modelVersion ?? context.model,
-      };
+      });
       if (response.usageMetadata) usage = response.usageMetadata;
       const chunk = (choice: ChatCompletionChunkChoice): ChatCompletionChunk => ({
-        ...header!,
+        ...current,
         object: 'chat.completion.chunk',
         choices: [choice],
       });
@@ -85,7 +89,11 @@ export async function* fromGeminiStream(
 }
 
 /** The text, function-call and finish deltas of one streamed slice of a candidate. */
-function candidateChoices(candidate: GeminiCandidate, index: number, state: CandidateState): ChatCompletionChunkChoice[] {
+function candidateChoices(
+  candidate: GeminiCandidate,
+  index: number,
+  state: CandidateState,
+): ChatCompletionChunkChoice[] {
   const choices: ChatCompletionChunkChoice[] = [];
   const { text, toolCalls } = readCandidate(candidate);
   if (text !== '') choices.push({ index, delta: { content: text }, finish_reason: null });
@@ -93,7 +101,11 @@ function candidateChoices(candidate: GeminiCandidate, index: number, state: Cand
     state.calledFunctions = true;
     choices.push({
       index,
-      delta: { tool_calls: [{ index: state.toolCallCount++, id: call.id, type: 'function', function: call.function }] },
+      delta: {
+        tool_calls: [
+          { index: state.toolCallCount++, id: call.id, type: 'function', function: call.function },
+        ],
+      },
       finish_reason: null,
     });
   }
@@ -107,7 +119,9 @@ function candidateChoices(candidate: GeminiCandidate, index: number, state: Cand
   return choices;
 }
 
-async function* appendEndMarker(events: AsyncIterable<EventSourceMessage>): AsyncGenerator<EventSourceMessage> {
+async function* appendEndMarker(
+  events: AsyncIterable<EventSourceMessage>,
+): AsyncGenerator<EventSourceMessage> {
   yield* events;
   yield { data: endOfBody };
 }

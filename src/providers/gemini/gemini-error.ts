@@ -29,7 +29,9 @@ export function refineGeminiError(error: unknown): unknown {
   const body = readGeminiError(error.responseBody);
   if (body === undefined) return error;
   const retryable =
-    error.kind === 'stream' ? typeof body.error.code === 'number' && retryableCodes.has(body.error.code) : error.isRetryable;
+    error.kind === 'stream'
+      ? typeof body.error.code === 'number' && retryableCodes.has(body.error.code)
+      : error.isRetryable;
   return new UpstreamCallError(error.message, {
     kind: error.kind,
     provider: error.provider,

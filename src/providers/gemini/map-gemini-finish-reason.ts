@@ -22,7 +22,10 @@ const filteredReasons = new Set([
  * mapGeminiFinishReason('MAX_TOKENS', false) // → 'length'
  * mapGeminiFinishReason(undefined, false) // → null (still generating)
  */
-export function mapGeminiFinishReason(reason: string | null | undefined, calledFunctions: boolean): FinishReason | null {
+export function mapGeminiFinishReason(
+  reason: string | null | undefined,
+  calledFunctions: boolean,
+): FinishReason | null {
   if (reason === undefined || reason === null) return null;
   if (reason === 'MAX_TOKENS') return 'length';
   if (filteredReasons.has(reason)) return 'content_filter';

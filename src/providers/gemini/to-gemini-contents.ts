@@ -48,7 +48,10 @@ export function toGeminiContents(messages: ChatMessage[], warnings: CallWarning[
   messages.forEach((message, index) => {
     const at = `messages[${index}]`;
     if (message.name !== undefined && message.role !== 'function') {
-      warnings.push({ param: `${at}.name`, message: 'Gemini has no participant names; the name was not sent.' });
+      warnings.push({
+        param: `${at}.name`,
+        message: 'Gemini has no participant names; the name was not sent.',
+      });
     }
     if (message.role === 'system' || message.role === 'developer') {
       if (conversationStarted) {
@@ -77,7 +80,12 @@ export function toGeminiContents(messages: ChatMessage[], warnings: CallWarning[
   return system.length > 0 ? { contents, systemInstruction: { parts: system } } : { contents };
 }
 
-function partsOf(message: ChatMessage, at: string, toolNames: Map<string, string>, warnings: CallWarning[]): GeminiPart[] {
+function partsOf(
+  message: ChatMessage,
+  at: string,
+  toolNames: Map<string, string>,
+  warnings: CallWarning[],
+): GeminiPart[] {
   switch (message.role) {
     case 'assistant':
       return assistantParts(message, at, toolNames, warnings);
@@ -101,18 +109,30 @@ function partsOf(message: ChatMessage, at: string, toolNames: Map<string, string
   }
 }
 
-function assistantParts(message: ChatMessage, at: string, toolNames: Map<string, string>, warnings: CallWarning[]): GeminiPart[] {
+function assistantParts(
+  message: ChatMessage,
+  at: string,
+  toolNames: Map<string, string>,
+  warnings: CallWarning[],
+): GeminiPart[] {
   const text = textOf(message.content, at, warnings);
   const parts: GeminiPart[] = text === '' ? [] : [{ text }];
   (message.tool_calls ?? []).forEach((call: ToolCall, index) => {
     toolNames.set(call.id, call.function.name);
-    parts.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments, `${at}.tool_calls[${index}]`, warnings) } });
+    parts.push({
+      functionCall: {
+        name: call.function.name,
+        args: parseArguments(call.function.arguments, `${at}.tool_calls[${index}]`, warnings),
+      },
+    });
   });
   // The legacy `function_call` field of pre-tools clients.
   const legacy = message.function_call as { name?: unknown; arguments?: unknown } | undefined;
   if (typeof legacy?.name === 'string') {
     const args = typeof legacy.arguments === 'string' ? legacy.arguments : '{}';
-    parts.push({ functionCall: { name: legacy.name, args: parseArguments(args, `${at}.function_call`, warnings) } });
+    parts.push({
+      functionCall: { name: legacy.name, args: parseArguments(args, `${at}.function_call`, warnings) },
+    });
   }
   return parts;
 }
@@ -129,18 +149,29 @@ function userParts(content: ChatMessage['content'], at: string, warnings: CallWa
 }
 
 function userPart(part: ContentPart, at: string, warnings: CallWarning[]): GeminiPart | undefined {
-  if (part.type === 'text' && typeof part.text === 'string') return part.text === '' ? undefined : { text: part.text };
+  if (part.type === 'text' && typeof part.text === 'string')
+    return part.text === '' ? undefined : { text: part.text };
   if (part.type === 'image_url') {
     const image = part.image_url as { url?: unknown; detail?: unknown } | undefined;
     if (image?.detail !== undefined && image.detail !== 'auto') {
-      warnings.push({ param: `${at}.image_url.detail`, message: 'Gemini has no per-image detail setting; it was ignored.' });
+      warnings.push({
+        param: `${at}.image_url.detail`,
+        message: 'Gemini has no per-image detail setting; it was ignored.',
+      });
     }
-    return typeof image?.url === 'string' ? mediaPart(image.url, 'image/jpeg', at, warnings) : unsupported(at, part.type, warnings);
+    return typeof image?.url === 'string'
+      ? mediaPart(image.url, 'image/jpeg', at, warnings)
+      : unsupported(at, part.type, warnings);
   }
   if (part.type === 'input_audio') {
     const audio = part.input_audio as { data?: unknown; format?: unknown } | undefined;
     if (typeof audio?.data === 'string' && typeof audio.format === 'string') {
-      return { inlineData: { mimeType: mimeTypesByExtension[audio.format] ?? `audio/${audio.format}`, data: audio.data } };
+      return {
+        inlineData: {
+          mimeType: mimeTypesByExtension[audio.format] ?? `audio/${audio.format}`,
+          data: audio.data,
+        },
+      };
     }
   }
   if (part.type === 'file') {
@@ -154,7 +185,12 @@ function userPart(part: ContentPart, at: string, warnings: CallWarning[]): Gemin
 }
 
 /** A data URL becomes inline bytes; an http(s) URL is passed by reference for Google to fetch. */
-function mediaPart(url: string, fallbackMimeType: string, at: string, warnings: CallWarning[]): GeminiPart | undefined {
+function mediaPart(
+  url: string,
+  fallbackMimeType: string,
+  at: string,
+  warnings: CallWarning[],
+): GeminiPart | undefined {
   const match = dataUrlPattern.exec(url);
   if (match !== null) {
     const [, mimeType = '', parameters = '', payload = ''] = match;
@@ -166,12 +202,18 @@ function mediaPart(url: string, fallbackMimeType: string, at: string, warnings: 
   if (/^https?:\/\//i.test(url)) {
     return { fileData: { fileUri: url, mimeType: guessMimeType(new URL(url).pathname) ?? fallbackMimeType } };
   }
-  warnings.push({ param: at, message: 'Gemini takes data: URLs or http(s) URLs; this media part was not sent.' });
+  warnings.push({
+    param: at,
+    message: 'Gemini takes data: URLs or http(s) URLs; this media part was not sent.',
+  });
   return undefined;
 }
 
 function unsupported(at: string, type: string, warnings: CallWarning[]): undefined {
-  warnings.push({ param: at, message: `Content parts of type "${type}" are not supported by Gemini; this part was not sent.` });
+  warnings.push({
+    param: at,
+    message: `Content parts of type "${type}" are not supported by Gemini; this part was not sent.`,
+  });
   return undefined;
 }
 
@@ -193,7 +235,8 @@ function parseToolOutput(output: string): unknown {
 function parseArguments(text: string, at: string, warnings: CallWarning[]): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text === '' ? '{}' : text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // Reported below.
   }

@@ -5,7 +5,11 @@
  */
 import type { ChatCompletionRequest, FunctionTool, ResponseFormat, ToolChoice } from '../canonical.js';
 import type { CallWarning } from '../spec.js';
-import type { GeminiFunctionDeclaration, GeminiGenerateContentRequest, GeminiGenerationConfig } from './api.js';
+import type {
+  GeminiFunctionDeclaration,
+  GeminiGenerateContentRequest,
+  GeminiGenerationConfig,
+} from './api.js';
 import { toGeminiContents } from './to-gemini-contents.js';
 import { toGeminiSchema } from './to-gemini-schema.js';
 
@@ -70,17 +74,26 @@ export function toGeminiRequest(request: ChatCompletionRequest): GeminiRequestCo
   return { args, warnings };
 }
 
-function toFunctionDeclarations(tools: FunctionTool[] | undefined, warnings: CallWarning[]): GeminiFunctionDeclaration[] {
+function toFunctionDeclarations(
+  tools: FunctionTool[] | undefined,
+  warnings: CallWarning[],
+): GeminiFunctionDeclaration[] {
   const declarations: GeminiFunctionDeclaration[] = [];
   (tools ?? []).forEach((tool, index) => {
     const at = `tools[${index}]`;
     if (tool.type !== 'function') {
-      warnings.push({ param: at, message: `Tools of type "${String(tool.type)}" are not supported by Gemini; it was not sent.` });
+      warnings.push({
+        param: at,
+        message: `Tools of type "${String(tool.type)}" are not supported by Gemini; it was not sent.`,
+      });
       return;
     }
     const { name, description, parameters, strict } = tool.function;
     if (strict === true) {
-      warnings.push({ param: `${at}.function.strict`, message: 'Gemini has no strict mode for function arguments.' });
+      warnings.push({
+        param: `${at}.function.strict`,
+        message: 'Gemini has no strict mode for function arguments.',
+      });
     }
     const { schema, dropped } = toGeminiSchema(parameters);
     reportDropped(`${at}.function.parameters`, dropped, warnings);
@@ -93,7 +106,10 @@ function toFunctionDeclarations(tools: FunctionTool[] | undefined, warnings: Cal
   return declarations;
 }
 
-function toToolConfig(choice: ToolChoice | undefined, warnings: CallWarning[]): GeminiGenerateContentRequest['toolConfig'] {
+function toToolConfig(
+  choice: ToolChoice | undefined,
+  warnings: CallWarning[],
+): GeminiGenerateContentRequest['toolConfig'] {
   if (choice === undefined) return undefined;
   if (choice === 'auto') return { functionCallingConfig: { mode: 'AUTO' } };
   if (choice === 'none') return { functionCallingConfig: { mode: 'NONE' } };
@@ -101,7 +117,10 @@ function toToolConfig(choice: ToolChoice | undefined, warnings: CallWarning[]): 
   if (typeof choice === 'object' && choice.type === 'function') {
     return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] } };
   }
-  warnings.push({ param: 'tool_choice', message: 'This tool_choice is not supported by Gemini; it was not sent.' });
+  warnings.push({
+    param: 'tool_choice',
+    message: 'This tool_choice is not supported by Gemini; it was not sent.',
+  });
   return undefined;
 }
 
@@ -123,7 +142,11 @@ function toGenerationConfig(request: ChatCompletionRequest, warnings: CallWarnin
   return config;
 }
 
-function applyResponseFormat(config: GeminiGenerationConfig, format: ResponseFormat | undefined, warnings: CallWarning[]): void {
+function applyResponseFormat(
+  config: GeminiGenerationConfig,
+  format: ResponseFormat | undefined,
+  warnings: CallWarning[],
+): void {
   if (format === undefined || format.type === 'text') return;
   if (format.type === 'json_object') {
     config.responseMimeType = 'application/json';
@@ -136,7 +159,10 @@ function applyResponseFormat(config: GeminiGenerationConfig, format: ResponseFor
     if (schema !== undefined) config.responseSchema = schema;
     return;
   }
-  warnings.push({ param: 'response_format', message: 'This response_format is not supported by Gemini; it was not sent.' });
+  warnings.push({
+    param: 'response_format',
+    message: 'This response_format is not supported by Gemini; it was not sent.',
+  });
 }
 
 function reportDropped(param: string, dropped: string[], warnings: CallWarning[]): void {

@@ -41,10 +41,29 @@ const copiedKeywords = new Set([
 ]);
 
 /** Keywords rewritten below. */
-const rewrittenKeywords = new Set(['type', 'const', 'properties', 'items', 'anyOf', 'oneOf', 'allOf', '$ref']);
+const rewrittenKeywords = new Set([
+  'type',
+  'const',
+  'properties',
+  'items',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$ref',
+]);
 
 /** Removed without a report: annotations and containers that carry no generation constraint. */
-const silentKeywords = new Set(['$schema', '$id', '$comment', '$defs', 'definitions', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
+const silentKeywords = new Set([
+  '$schema',
+  '$id',
+  '$comment',
+  '$defs',
+  'definitions',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+]);
 
 /** Inlining depth for `$ref`; a deeper (recursive) reference is cut and reported. */
 const maxRefDepth = 8;
@@ -109,7 +128,7 @@ function applyType(result: GeminiSchema, type: unknown): void {
     result.type = type;
     return;
   }
-  const types = type.filter((entry) => entry !== 'null');
+  const types = (type as unknown[]).filter((entry) => entry !== 'null');
   if (types.length < type.length) result.nullable = true;
   if (types.length === 1) result.type = types[0];
   else if (types.length > 1) result.anyOf = types.map((entry) => ({ type: entry }));
@@ -121,7 +140,8 @@ function applyAnyOf(result: GeminiSchema, members: unknown[], context: Context):
   const converted = nonNull.map((member) => convert(member, context));
   // `anyOf: [X, {type: null}]` is how zod and pydantic spell an optional X: send X itself.
   if (converted.length === 1 && converted[0] !== undefined) mergeInto(result, converted[0]);
-  else if (converted.length > 1) result.anyOf = [...(Array.isArray(result.anyOf) ? result.anyOf : []), ...converted];
+  else if (converted.length > 1)
+    result.anyOf = [...(Array.isArray(result.anyOf) ? (result.anyOf as unknown[]) : []), ...converted];
 }
 
 function resolveRef(ref: string, context: Context): GeminiSchema {
@@ -158,7 +178,8 @@ function lookUpRef(ref: string, root: Record<string, unknown>): unknown {
 function mergeInto(target: GeminiSchema, source: GeminiSchema): void {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (key === 'properties' && isRecord(existing) && isRecord(value)) target[key] = { ...existing, ...value };
+    if (key === 'properties' && isRecord(existing) && isRecord(value))
+      target[key] = { ...existing, ...value };
     else if (key === 'required' && Array.isArray(existing) && Array.isArray(value)) {
       target[key] = [...new Set([...(existing as unknown[]), ...(value as unknown[])])];
     } else if (existing === undefined) target[key] = value;
@@ -167,7 +188,9 @@ function mergeInto(target: GeminiSchema, source: GeminiSchema): void {
 
 /** Gemini rejects `type: object` with no properties ("should be non-empty for OBJECT type"). */
 function isEmptyObjectSchema(schema: GeminiSchema): boolean {
-  return schema.type === 'object' && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0);
+  return (
+    schema.type === 'object' && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0)
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

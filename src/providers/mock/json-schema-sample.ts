@@ -63,7 +63,7 @@ function sample(schema: Schema, context: SampleContext): unknown {
 
 function sampleObject(schema: Schema, context: SampleContext): Record<string, unknown> {
   const properties = isSchema(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((key) => typeof key === 'string') : []);
+  const required = new Set(asArray(schema.required).filter((key) => typeof key === 'string'));
   const result: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(properties)) {
     // Optional properties are filled too (as a model usually does) until recursion gets deep.
@@ -146,8 +146,9 @@ function bounds(schema: Schema, integer: boolean, step: number | undefined): { l
 }
 
 function typeOf(schema: Schema): string {
+  const types = asArray(schema.type);
   const declared = Array.isArray(schema.type)
-    ? (schema.type.find((type) => typeof type === 'string' && type.toLowerCase() !== 'null') ?? schema.type[0])
+    ? (types.find((type) => typeof type === 'string' && type.toLowerCase() !== 'null') ?? types[0])
     : schema.type;
   if (typeof declared === 'string') return declared.toLowerCase();
   if (isSchema(schema.properties) || schema.required !== undefined) return 'object';
@@ -187,11 +188,11 @@ function firstNonNullOption(options: unknown): Schema | undefined {
 /** Folds `allOf` members into one schema: properties merged, required lists joined. */
 function mergeAll(schema: Schema, root: Schema): Schema {
   const { allOf, ...rest } = schema;
-  const members = (Array.isArray(allOf) ? allOf : []).filter(isSchema).map((member) => resolveReference(member, root));
+  const members = asArray(allOf).filter(isSchema).map((member) => resolveReference(member, root));
   let merged: Schema = rest;
   for (const member of members) {
     const properties = { ...(isSchema(merged.properties) ? merged.properties : {}), ...(isSchema(member.properties) ? member.properties : {}) };
-    const required = [...(Array.isArray(merged.required) ? merged.required : []), ...(Array.isArray(member.required) ? member.required : [])];
+    const required = [...asArray(merged.required), ...asArray(member.required)];
     merged = { ...member, ...merged, properties, required };
   }
   return merged;
@@ -199,6 +200,11 @@ function mergeAll(schema: Schema, root: Schema): Schema {
 
 function nonNegativeInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Narrows to `unknown[]` (Array.isArray alone would give `any[]`). */
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
 }
 
 function isSchema(value: unknown): value is Schema {

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { StorageMigration } from './types.js';
 
 export const telemetryTables: StorageMigration = {
-  async up(db: Kysely<unknown>): Promise<void> {
+  up: async (db: Kysely<unknown>): Promise<void> => {
     await db.schema
       .createTable('traces')
       .addColumn('id', 'text', (column) => column.primaryKey())
@@ -42,7 +42,11 @@ export const telemetryTables: StorageMigration = {
       .execute();
 
     // The trace list is newest first with keyset pagination on (start_time, id).
-    await db.schema.createIndex('traces_start_time_id_idx').on('traces').columns(['start_time desc', 'id desc']).execute();
+    await db.schema
+      .createIndex('traces_start_time_id_idx')
+      .on('traces')
+      .columns(['start_time desc', 'id desc'])
+      .execute();
     // Filtered lists: the filter column first, then the same (start_time, id) order, so a filtered page is
     // one index range scan with no sort (id included to settle ties in start_time without a sort step).
     for (const column of ['model', 'provider', 'status', 'user_id']) {

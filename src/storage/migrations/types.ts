@@ -6,6 +6,6 @@ import type { Kysely } from 'kysely';
 import type { DatabaseDialect } from '../database.js';
 
 export interface StorageMigration {
-  up(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
-  down?(db: Kysely<unknown>, dialect: DatabaseDialect): Promise<void>;
+  up: (db: Kysely<unknown>, dialect: DatabaseDialect) => Promise<void>;
+  down?: (db: Kysely<unknown>, dialect: DatabaseDialect) => Promise<void>;
 }
