@@ -2,7 +2,7 @@
  * HTTP wiring only: Fastify with strict JSON parsing, master-key auth, one error handler, and the
  * routes. Everything the routes do is passed in; nothing here knows a provider or a store engine.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../gateway/pipeline.js';
@@ -34,7 +34,8 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: dependencies.logger,
-    disableRequestLogging: true,
+    // Per-request log lines cost more than the gateway's own work; traces record every request.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: dependencies.bodyLimitBytes,
     // A caller's own request id is kept (when sane) so its logs and ours line up.
     genReqId: (request) => {

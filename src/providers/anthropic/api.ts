@@ -17,6 +17,20 @@ import { z } from 'zod';
 // Request (validated at the gateway's edge, and built by the outbound adapter)
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * `string | blocks`, parsed by the input's own type: a plain `z.union` would report a bad block as
+ * "invalid input" on the whole field, where the client needs the path of the block at fault.
+ */
+function stringOr<Output>(blocks: z.ZodType<Output>) {
+  return z.unknown().transform((value, context): string | Output => {
+    if (typeof value === 'string') return value;
+    const result = blocks.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
+}
+
 export const cacheControlSchema = z.looseObject({ type: z.literal('ephemeral'), ttl: z.string().optional() });
 
 const textBlockParamSchema = z.object({
@@ -57,12 +71,9 @@ const toolUseBlockParamSchema = z.object({
 const toolResultBlockParamSchema = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: z
-    .union([
-      z.string(),
-      z.array(z.discriminatedUnion('type', [textBlockParamSchema, imageBlockParamSchema, documentBlockParamSchema])),
-    ])
-    .optional(),
+  content: stringOr(
+    z.array(z.discriminatedUnion('type', [textBlockParamSchema, imageBlockParamSchema, documentBlockParamSchema])),
+  ).optional(),
   is_error: z.boolean().optional(),
   cache_control: cacheControlSchema.nullish(),
 });
@@ -95,7 +106,7 @@ const userOnlyBlocks = new Set(['tool_result', 'image', 'document']);
 const messageParamSchema = z
   .object({
     role: z.enum(['user', 'assistant']),
-    content: z.union([z.string(), z.array(contentBlockParamSchema)]),
+    content: stringOr(z.array(contentBlockParamSchema)),
   })
   .superRefine((message, context) => {
     if (typeof message.content === 'string') return;
@@ -136,7 +147,7 @@ export const anthropicMessagesRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(messageParamSchema).min(1, '`messages` must contain at least one message'),
   max_tokens: z.number().int().positive(),
-  system: z.union([z.string(), z.array(textBlockParamSchema)]).optional(),
+  system: stringOr(z.array(textBlockParamSchema)).optional(),
   stop_sequences: z.array(z.string()).optional(),
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),

@@ -7,12 +7,13 @@
 import type { Usage } from '../canonical.js';
 import type { AnthropicStreamUsage } from './api.js';
 
-export interface AnthropicUsageCounts {
+/** A type alias, not an interface, so it fits the loose (index-signature) usage schemas. */
+export type AnthropicUsageCounts = {
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
-}
+};
 
 export function toOpenAIUsage(usage: AnthropicStreamUsage): Usage {
   const cacheRead = usage.cache_read_input_tokens ?? 0;

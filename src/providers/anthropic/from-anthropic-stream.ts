@@ -24,7 +24,10 @@ export async function* readAnthropicEvents(
   events: AsyncIterable<EventSourceMessage>,
   provider: string,
 ): AsyncGenerator<AnthropicStreamEvent> {
-  const json = readJsonEvents(events, { provider, isDone: (_event, data) => typeOf(data) === 'message_stop' });
+  const json = readJsonEvents(readToEndAfterStop(events), {
+    provider,
+    isDone: (_event, data) => typeOf(data) === 'message_stop',
+  });
   for await (const { data } of json) {
     const parsed = anthropicStreamEventSchema.safeParse(data);
     if (parsed.success) yield parsed.data;
@@ -35,6 +38,37 @@ export async function* readAnthropicEvents(
         responseBody: JSON.stringify(data).slice(0, 2000),
       });
     }
+  }
+}
+
+/**
+ * Passes events through; once `message_stop` went by, only the end of the body is left, and it is read
+ * rather than cut, because cutting a body destroys its socket where reading it keeps the connection
+ * for the next call. Before `message_stop`, stopping early still cancels the upstream request.
+ */
+async function* readToEndAfterStop(events: AsyncIterable<EventSourceMessage>): AsyncGenerator<EventSourceMessage> {
+  const iterator = events[Symbol.asyncIterator]();
+  let stopped = false;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return;
+      if (next.value.event === 'message_stop') stopped = true;
+      yield next.value;
+    }
+  } finally {
+    if (stopped) await drain(iterator);
+    else await iterator.return?.();
+  }
+}
+
+async function drain(iterator: AsyncIterator<EventSourceMessage>): Promise<void> {
+  try {
+    while ((await iterator.next()).done !== true) {
+      // Nothing after message_stop matters.
+    }
+  } catch {
+    // The message was complete; a failure reading the body's end changes nothing for the caller.
   }
 }
 

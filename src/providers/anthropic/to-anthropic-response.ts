@@ -64,7 +64,10 @@ function textOf(message: ChatMessage): string {
   const texts =
     typeof content === 'string'
       ? [content]
-      : (content ?? []).map((part) => ('text' in part && typeof part.text === 'string' ? part.text : ''));
+      : (content ?? []).map((part) => {
+          const value = part.type === 'refusal' && 'refusal' in part ? part.refusal : 'text' in part ? part.text : '';
+          return typeof value === 'string' ? value : '';
+        });
   if (typeof message.refusal === 'string') texts.push(message.refusal);
   return texts.join('');
 }

@@ -1,9 +1,10 @@
 /**
  * OpenAI embeddings requests to Gemini `batchEmbedContents` and back.
  *
- * Gemini embeds text only, so token-array inputs are refused. Older Gemini embedding models report no
- * token count; then usage is estimated with an OpenAI tokenizer and a warning says so, because a zero
- * would make every embedding call free in cost reports.
+ * Gemini embeds text only, so token-array inputs are refused. It takes at most 100 texts per call
+ * (OpenAI takes 2048), so larger inputs are split into several batches whose answers are joined in
+ * order. Older Gemini embedding models report no token count; then usage is estimated with an OpenAI
+ * tokenizer and a warning says so, because a zero would make every embedding call free in cost reports.
  */
 import { countTokens } from 'gpt-tokenizer';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../canonical.js';
@@ -13,8 +14,12 @@ import { geminiBatchEmbedContentsResponseSchema } from './api.js';
 import type { GeminiBatchEmbedContentsRequest } from './api.js';
 import { geminiModelPath } from './gemini-model-path.js';
 
+/** "BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch" (HTTP 400 beyond). */
+export const geminiEmbedBatchLimit = 100;
+
 export interface GeminiEmbedConversion {
-  args: GeminiBatchEmbedContentsRequest;
+  /** One body per upstream call, each within Gemini's batch limit. */
+  batches: GeminiBatchEmbedContentsRequest[];
   /** The input texts, in order, for the usage estimate. */
   texts: string[];
   warnings: CallWarning[];
@@ -28,7 +33,7 @@ const countOptions = { disallowedSpecial: new Set<string>() };
 /**
  * @example
  * toGeminiEmbedRequest({ model: 'gemini-embedding-001', input: ['a', 'b'], dimensions: 768 }, 'gemini')
- * // → { args: { requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] }, outputDimensionality: 768 }, …] }, … }
+ * // → { batches: [{ requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] }, outputDimensionality: 768 }, …] }], … }
  */
 export function toGeminiEmbedRequest(request: EmbeddingsRequest, provider: string): GeminiEmbedConversion {
   const texts = inputTexts(request.input, provider);
@@ -47,7 +52,12 @@ export function toGeminiEmbedRequest(request: EmbeddingsRequest, provider: strin
     content: { parts: [{ text }] },
     ...(typeof request.dimensions === 'number' ? { outputDimensionality: request.dimensions } : {}),
   }));
-  return { args: { requests }, texts, warnings };
+  const batches: GeminiBatchEmbedContentsRequest[] = [];
+  // An empty input still makes one (empty) call, so Gemini's own 400 explains the problem.
+  for (let start = 0; start < requests.length || start === 0; start += geminiEmbedBatchLimit) {
+    batches.push({ requests: requests.slice(start, start + geminiEmbedBatchLimit) });
+  }
+  return { batches, texts, warnings };
 }
 
 export interface GeminiEmbedContext {
@@ -57,25 +67,26 @@ export interface GeminiEmbedContext {
   encodingFormat: EmbeddingsRequest['encoding_format'];
 }
 
-export function fromGeminiEmbedResponse(
-  body: unknown,
+/** Joins the answers to the batches of one request, in order, into an OpenAI embeddings response. */
+export function fromGeminiEmbedResponses(
+  bodies: unknown[],
   context: GeminiEmbedContext,
 ): { response: EmbeddingsResponse; warnings: CallWarning[] } {
-  const parsed = geminiBatchEmbedContentsResponseSchema.safeParse(body);
-  if (!parsed.success || parsed.data.embeddings.length !== context.texts.length) {
-    throw new UpstreamCallError(
-      `${context.provider} returned a batchEmbedContents response that does not match the request`,
-      {
-        kind: 'invalid_response',
-        provider: context.provider,
-        responseBody: JSON.stringify(body).slice(0, 2000),
-        cause: parsed.error,
-      },
-    );
+  const vectors: number[][] = [];
+  let reportedTokens: number | undefined = 0;
+  for (const body of bodies) {
+    const parsed = geminiBatchEmbedContentsResponseSchema.safeParse(body);
+    if (!parsed.success) throw mismatch(body, context.provider, parsed.error);
+    vectors.push(...parsed.data.embeddings.map((embedding) => embedding.values));
+    const count = parsed.data.usageMetadata?.promptTokenCount;
+    reportedTokens =
+      typeof count === 'number' && reportedTokens !== undefined ? reportedTokens + count : undefined;
   }
+  if (vectors.length !== context.texts.length) throw mismatch(bodies, context.provider);
+
   const warnings: CallWarning[] = [];
-  let promptTokens = parsed.data.usageMetadata?.promptTokenCount;
-  if (typeof promptTokens !== 'number') {
+  let promptTokens = reportedTokens;
+  if (promptTokens === undefined) {
     promptTokens = context.texts.reduce((sum, text) => sum + countTokens(text, countOptions), 0);
     warnings.push({
       param: 'usage',
@@ -85,10 +96,10 @@ export function fromGeminiEmbedResponse(
   }
   const response: EmbeddingsResponse = {
     object: 'list',
-    data: parsed.data.embeddings.map((embedding, index) => ({
+    data: vectors.map((values, index) => ({
       object: 'embedding',
       index,
-      embedding: context.encodingFormat === 'base64' ? toBase64Float32(embedding.values) : embedding.values,
+      embedding: context.encodingFormat === 'base64' ? toBase64Float32(values) : values,
     })),
     model: context.model,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
@@ -115,6 +126,18 @@ function inputTexts(input: EmbeddingsRequest['input'], provider: string): string
       status: 400,
       providerCode: 'invalid_request_error',
       retryable: false,
+    },
+  );
+}
+
+function mismatch(body: unknown, provider: string, cause?: unknown): UpstreamCallError {
+  return new UpstreamCallError(
+    `${provider} returned a batchEmbedContents response that does not match the request`,
+    {
+      kind: 'invalid_response',
+      provider,
+      responseBody: JSON.stringify(body).slice(0, 2000),
+      cause,
     },
   );
 }

@@ -291,6 +291,24 @@ describe('createGeminiAdapter: embed', () => {
     });
   });
 
+  it('sends more than 100 inputs as several calls and joins the answers', async () => {
+    answer = (response) => {
+      const body = received.at(-1)?.body as { requests: unknown[] };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          embeddings: body.requests.map((_, index) => ({ values: [received.length, index] })),
+        }),
+      );
+    };
+    const input = Array.from({ length: 150 }, (_, index) => `text ${index}`);
+    const result = await adapter.embed({ model: 'text-embedding-004', input }, { signal });
+    expect(received.map((call) => (call.body as { requests: unknown[] }).requests.length)).toEqual([100, 50]);
+    expect(result.response.data).toHaveLength(150);
+    expect(result.response.data[149]).toEqual({ object: 'embedding', index: 149, embedding: [2, 49] });
+    expect(result.warnings.map((warning) => warning.param)).toEqual(['usage']);
+  });
+
   it('refuses token arrays without calling Gemini', async () => {
     await expect(
       adapter.embed({ model: 'gemini-embedding-001', input: [[1, 2, 3]] }, { signal }),

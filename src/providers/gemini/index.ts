@@ -7,7 +7,7 @@ import type { ProviderConfig } from '../../config/schema.js';
 import type { ChatResult, EmbeddingsResult, ProviderAdapter } from '../spec.js';
 import { UpstreamHttp } from '../shared/http.js';
 import { httpOptionsFromConfig } from '../shared/http-options.js';
-import { fromGeminiEmbedResponse, toGeminiEmbedRequest } from './gemini-embeddings.js';
+import { fromGeminiEmbedResponses, toGeminiEmbedRequest } from './gemini-embeddings.js';
 import { refineGeminiError } from './gemini-error.js';
 import { geminiUrlPath } from './gemini-model-path.js';
 import { fromGeminiResponse, parseGeminiResponse } from './from-gemini-response.js';
@@ -62,20 +62,26 @@ export function createGeminiAdapter(config: ProviderConfig): ProviderAdapter {
     },
 
     async embed(request, options): Promise<EmbeddingsResult> {
-      const { args, texts, warnings } = toGeminiEmbedRequest(request, provider);
+      const { batches, texts, warnings } = toGeminiEmbedRequest(request, provider);
+      const path = `/v1beta/${geminiUrlPath(request.model)}:batchEmbedContents`;
+      const bodies: unknown[] = [];
       try {
-        const { body } = await http.postJson({
-          path: `/v1beta/${geminiUrlPath(request.model)}:batchEmbedContents`,
-          body: args,
-          signal: options.signal,
-          headers: options.headers,
-        });
-        const context = { provider, model: request.model, texts, encodingFormat: request.encoding_format };
-        const result = fromGeminiEmbedResponse(body, context);
-        return { response: result.response, warnings: [...warnings, ...result.warnings] };
+        // One batch after the other: a large input should not take several rate-limit slots at once.
+        for (const batch of batches) {
+          const { body } = await http.postJson({
+            path,
+            body: batch,
+            signal: options.signal,
+            headers: options.headers,
+          });
+          bodies.push(body);
+        }
       } catch (error) {
         throw refineGeminiError(error);
       }
+      const context = { provider, model: request.model, texts, encodingFormat: request.encoding_format };
+      const result = fromGeminiEmbedResponses(bodies, context);
+      return { response: result.response, warnings: [...warnings, ...result.warnings] };
     },
 
     close: () => http.close(),

@@ -47,7 +47,7 @@ export function toGeminiContents(messages: ChatMessage[], warnings: CallWarning[
 
   messages.forEach((message, index) => {
     const at = `messages[${index}]`;
-    if (message.name !== undefined && message.role !== 'function') {
+    if (message.name !== undefined && message.role !== 'function' && message.role !== 'tool') {
       warnings.push({
         param: `${at}.name`,
         message: 'Gemini has no participant names; the name was not sent.',

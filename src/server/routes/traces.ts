@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { InvalidCursorError } from '../../storage/trace-repository.js';
 import type { TraceRepository } from '../../storage/trace-repository.js';
 import { parseBody } from '../request-schemas.js';
 
@@ -33,17 +32,9 @@ const listQuery = z.strictObject({
 export function registerTraceRoutes(app: FastifyInstance, traces: TraceRepository): void {
   app.get('/api/traces', async (request) => {
     const query = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
-    try {
-      const page = await traces.listTraces(query);
-      return { data: page.data, next_cursor: page.nextCursor };
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw new GatewayError('invalid_request', 'Invalid value for \'cursor\': use next_cursor from a previous page.', {
-          param: 'cursor',
-        });
-      }
-      throw error;
-    }
+    // A malformed cursor throws InvalidCursorError, itself a 400 naming `cursor`.
+    const page = await traces.listTraces(query);
+    return { data: page.data, next_cursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/traces/:id', async (request) => {
