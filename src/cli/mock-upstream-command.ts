@@ -31,12 +31,20 @@ export function registerMockUpstreamCommand(program: Command): void {
     .option('--latency-ms <n>', 'delay before every answer', parseInteger('latency', 0, 600_000))
     .option('--tokens-per-second <n>', 'stream pacing (default: as fast as possible)', parsePositive)
     .option('--failure-rate <r>', 'share of requests, 0..1, that fail with --failure-status', parseRate)
-    .option('--failure-status <s>', 'status of the random failures (default 500)', parseInteger('status', 100, 599))
-    .option('--seed <n>', 'seed for the failure PRNG, for reproducible runs', parseInteger('seed', 0, 2 ** 32 - 1))
+    .option(
+      '--failure-status <s>',
+      'status of the random failures (default 500)',
+      parseInteger('status', 100, 599),
+    )
+    .option(
+      '--seed <n>',
+      'seed for the failure PRNG, for reproducible runs',
+      parseInteger('seed', 0, 2 ** 32 - 1),
+    )
     .option('--no-record', 'do not keep requests for GET /__mock/requests (for long load tests)')
     .addHelpText(
       'after',
-      '\nPer-request controls (send them as headers, e.g. through a provider\'s `headers` in gatehouse.yaml):\n' +
+      "\nPer-request controls (send them as headers, e.g. through a provider's `headers` in gatehouse.yaml):\n" +
         '  x-mock-latency-ms, x-mock-tokens-per-second, x-mock-fail-status, x-mock-fail-message,\n' +
         '  x-mock-cut-after-chunks (break a stream), x-mock-reply (fixed reply text)\n' +
         'Recorded requests: GET /__mock/requests (DELETE to clear).',
@@ -47,7 +55,11 @@ export function registerMockUpstreamCommand(program: Command): void {
 }
 
 async function runMockUpstream(options: MockUpstreamCommandOptions): Promise<void> {
-  const settings: MockUpstreamOptions = { host: options.host, port: options.port, recordRequests: options.record };
+  const settings: MockUpstreamOptions = {
+    host: options.host,
+    port: options.port,
+    recordRequests: options.record,
+  };
   if (options.latencyMs !== undefined) settings.latencyMs = options.latencyMs;
   if (options.tokensPerSecond !== undefined) settings.tokensPerSecond = options.tokensPerSecond;
   if (options.failureRate !== undefined) settings.failureRate = options.failureRate;
@@ -64,7 +76,9 @@ async function runMockUpstream(options: MockUpstreamCommandOptions): Promise<voi
     upstream.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`gatehouse mock-upstream: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `gatehouse mock-upstream: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );
@@ -110,6 +124,7 @@ function parsePositive(value: string): number {
 
 function parseRate(value: string): number {
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1.');
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1)
+    throw new InvalidArgumentError('must be a number from 0 to 1.');
   return parsed;
 }

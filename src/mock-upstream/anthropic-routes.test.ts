@@ -4,6 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonModeInstructions } from '../providers/anthropic/to-anthropic-request.js';
 import { startMockUpstream } from './server.js';
 import type { MockUpstream } from './server.js';
 
@@ -15,7 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-const question = { model: 'claude-3-5-haiku-20241022', max_tokens: 256, messages: [{ role: 'user' as const, content: 'Hello Claude' }] };
+const question = {
+  model: 'claude-3-5-haiku-20241022',
+  max_tokens: 256,
+  messages: [{ role: 'user' as const, content: 'Hello Claude' }],
+};
 const tools = [
   {
     name: 'get_time',
@@ -45,7 +50,10 @@ describe('Anthropic route with @anthropic-ai/sdk', () => {
       headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
       body: JSON.stringify(question),
     });
-    expect(await raw.json()).toMatchObject({ type: 'message', content: [{ type: 'text', text: '[mock] You said: Hello Claude' }] });
+    expect(await raw.json()).toMatchObject({
+      type: 'message',
+      content: [{ type: 'text', text: '[mock] You said: Hello Claude' }],
+    });
   });
 
   it('streams the event sequence the SDK assembles into the same message', async () => {
@@ -53,7 +61,11 @@ describe('Anthropic route with @anthropic-ai/sdk', () => {
     const events: string[] = [];
     stream.on('streamEvent', (event) => events.push(event.type));
     const message = await stream.finalMessage();
-    expect(message.content).toEqual([{ type: 'text', text: '[mock] You said: Hello Claude', citations: null }].map(({ type, text }) => expect.objectContaining({ type, text }) as unknown));
+    expect(message.content).toEqual(
+      [{ type: 'text', text: '[mock] You said: Hello Claude', citations: null }].map(
+        ({ type, text }) => expect.objectContaining({ type, text }) as unknown,
+      ),
+    );
     expect(events[0]).toBe('message_start');
     expect(events.at(-1)).toBe('message_stop');
     expect(events).toContain('content_block_delta');
@@ -66,25 +78,71 @@ describe('Anthropic route with @anthropic-ai/sdk', () => {
     const block = message.content[0];
     expect(block?.type === 'tool_use' && block.input).toEqual({ city: 'mock city' });
     const streamed = await client.messages.stream({ ...question, tools }).finalMessage();
-    expect(streamed.content[0]).toMatchObject({ type: 'tool_use', name: 'get_time', input: { city: 'mock city' } });
+    expect(streamed.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'get_time',
+      input: { city: 'mock city' },
+    });
     const cut = await client.messages.create({ ...question, max_tokens: 2 });
     expect(cut.stop_reason).toBe('max_tokens');
   });
 
+  it('answers in JSON when the system prompt carries the gateway JSON-mode instruction', async () => {
+    const object = await client.messages.create({ ...question, system: jsonModeInstructions.object });
+    const objectBlock = object.content[0];
+    expect(JSON.parse(objectBlock?.type === 'text' ? objectBlock.text : '')).toMatchObject({ mock: true });
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
+    const shaped = await client.messages.create({
+      ...question,
+      system: [
+        { type: 'text', text: 'Be brief.' },
+        { type: 'text', text: `${jsonModeInstructions.schema}\n${JSON.stringify(schema)}` },
+      ],
+    });
+    const shapedBlock = shaped.content[0];
+    expect(JSON.parse(shapedBlock?.type === 'text' ? shapedBlock.text : '')).toEqual({
+      answer: 'mock answer',
+    });
+  });
+
   it('refuses missing headers and reports injected failures with Anthropic error bodies', async () => {
-    const noVersion = await fetch(`${upstream.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k' }, body: JSON.stringify(question) });
+    const noVersion = await fetch(`${upstream.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'k' },
+      body: JSON.stringify(question),
+    });
     expect(noVersion.status).toBe(400);
-    expect(await noVersion.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('anthropic-version') as string } });
-    const noKey = await fetch(`${upstream.url}/v1/messages`, { method: 'POST', headers: { 'anthropic-version': '2023-06-01' }, body: JSON.stringify(question) });
+    expect(await noVersion.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: expect.stringContaining('anthropic-version') as string,
+      },
+    });
+    const noKey = await fetch(`${upstream.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify(question),
+    });
     expect(noKey.status).toBe(401);
     expect(await noKey.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
 
-    const overloaded = new Anthropic({ baseURL: upstream.url, apiKey: 'k', maxRetries: 0, defaultHeaders: { 'x-mock-fail-status': '529' } });
+    const overloaded = new Anthropic({
+      baseURL: upstream.url,
+      apiKey: 'k',
+      maxRetries: 0,
+      defaultHeaders: { 'x-mock-fail-status': '529' },
+    });
     const error: unknown = await overloaded.messages.create(question).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
-    expect(error).toMatchObject({ status: 529, error: { type: 'error', error: { type: 'overloaded_error' } } });
+    expect(error).toMatchObject({
+      status: 529,
+      error: { type: 'error', error: { type: 'overloaded_error' } },
+    });
 
-    const invalid = await client.messages.create({ ...question, max_tokens: -1 }).catch((caught: unknown) => caught);
+    const invalid = await client.messages
+      .create({ ...question, max_tokens: -1 })
+      .catch((caught: unknown) => caught);
     expect(invalid).toBeInstanceOf(Anthropic.BadRequestError);
   });
 });

@@ -6,8 +6,11 @@
  * gateway's inbound `/v1/messages` share one definition of the format.
  */
 import type { IncomingMessage } from 'node:http';
+import type { ResponseFormat } from '../providers/canonical.js';
 import { anthropicMessagesRequestSchema } from '../providers/anthropic/api.js';
+import type { AnthropicMessagesRequest } from '../providers/anthropic/api.js';
 import { fromAnthropicRequest } from '../providers/anthropic/from-anthropic-request.js';
+import { jsonModeInstructions } from '../providers/anthropic/to-anthropic-request.js';
 import { toAnthropicMessage } from '../providers/anthropic/to-anthropic-response.js';
 import { toAnthropicEvents } from '../providers/anthropic/to-anthropic-stream.js';
 import type { AnthropicServerEvent } from '../providers/anthropic/to-anthropic-stream.js';
@@ -27,7 +30,8 @@ function requireAnthropicHeaders(request: IncomingMessage): AuthFailure | undefi
     return { status: 401, message: 'x-api-key header is required' };
   }
   const version = request.headers['anthropic-version'];
-  if (typeof version !== 'string' || version === '') return { status: 400, message: 'anthropic-version: header is required' };
+  if (typeof version !== 'string' || version === '')
+    return { status: 400, message: 'anthropic-version: header is required' };
   return undefined;
 }
 
@@ -35,10 +39,15 @@ async function serveMessages(exchange: Exchange): Promise<void> {
   const parsed = anthropicMessagesRequestSchema.safeParse(exchange.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadRequest(issue === undefined ? 'Invalid request.' : `${issue.path.map(String).join('.')}: ${issue.message}`);
+    throw new BadRequest(
+      issue === undefined ? 'Invalid request.' : `${issue.path.map(String).join('.')}: ${issue.message}`,
+    );
   }
   const body = parsed.data;
-  const completion = createMockCompletion(fromAnthropicRequest(body), { reply: exchange.controls.reply });
+  const request = fromAnthropicRequest(body);
+  const json = requestedJson(body.system);
+  if (json !== undefined) request.response_format = json;
+  const completion = createMockCompletion(request, { reply: exchange.controls.reply });
   if (body.stream !== true) {
     respondJson(exchange, toAnthropicMessage(completion, body.model));
     return;
@@ -50,11 +59,49 @@ async function serveMessages(exchange: Exchange): Promise<void> {
   await respondEventStream(exchange, eventFrames(toAnthropicEvents(chunks, body.model)));
 }
 
+/**
+ * Anthropic has no JSON mode; the gateway asks for JSON with fixed system instructions instead
+ * (`jsonModeInstructions`), which the mock recognises so it answers as a JSON-mode model would.
+ */
+function requestedJson(system: AnthropicMessagesRequest['system']): ResponseFormat | undefined {
+  const texts =
+    system === undefined ? [] : typeof system === 'string' ? [system] : system.map((block) => block.text);
+  const schemaLead = `${jsonModeInstructions.schema}\n`;
+  for (const text of texts) {
+    const at = text.indexOf(schemaLead);
+    if (at >= 0) {
+      const schema = parseObject(text.slice(at + schemaLead.length));
+      return schema === undefined
+        ? { type: 'json_object' }
+        : { type: 'json_schema', json_schema: { name: 'response', schema } };
+    }
+    if (text.includes(jsonModeInstructions.object)) return { type: 'json_object' };
+  }
+  return undefined;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Anthropic names every event: `event: <type>` then its JSON `data`. */
 async function* eventFrames(events: AsyncIterable<AnthropicServerEvent>): AsyncGenerator<string> {
   for await (const { event, data } of events) yield `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export const anthropicRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/messages$/, format: 'anthropic', authorize: requireAnthropicHeaders, handle: serveMessages },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/messages$/,
+    format: 'anthropic',
+    authorize: requireAnthropicHeaders,
+    handle: serveMessages,
+  },
 ];

@@ -10,7 +10,10 @@ import { serveChat, serveEmbeddings } from './openai-routes.js';
 function requireAzureCredentials(request: IncomingMessage, query: URLSearchParams): AuthFailure | undefined {
   const apiKey = request.headers['api-key'];
   const bearer = request.headers.authorization;
-  if ((typeof apiKey !== 'string' || apiKey === '') && (bearer === undefined || !/^Bearer\s+\S/i.test(bearer))) {
+  if (
+    (typeof apiKey !== 'string' || apiKey === '') &&
+    (bearer === undefined || !/^Bearer\s+\S/i.test(bearer))
+  ) {
     return {
       status: 401,
       message:

@@ -49,9 +49,21 @@ export function errorBody(format: WireFormat, status: number, message: string, c
     case 'azure':
       return { error: { code: code ?? String(status), message } };
     case 'gemini':
-      return { error: { code: status, message, status: code ?? geminiStatuses[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION') } };
+      return {
+        error: {
+          code: status,
+          message,
+          status: code ?? geminiStatuses[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION'),
+        },
+      };
     case 'anthropic':
-      return { type: 'error', error: { type: code ?? anthropicTypes[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'), message } };
+      return {
+        type: 'error',
+        error: {
+          type: code ?? anthropicTypes[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error'),
+          message,
+        },
+      };
   }
 }
 

@@ -52,7 +52,11 @@ export class BadRequest extends Error {
 export function respondJson(exchange: Exchange, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   const { response } = exchange;
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   if (exchange.controls.cutAfterChunks === undefined) {
     response.end(text);
     return;

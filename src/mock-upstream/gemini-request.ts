@@ -6,14 +6,24 @@
  * fake server must not depend on the code it is used to test.
  */
 import { z } from 'zod';
-import type { ChatCompletionRequest, ChatMessage, FunctionTool, ToolCall, ToolChoice } from '../providers/canonical.js';
+import type {
+  ChatCompletionRequest,
+  ChatMessage,
+  FunctionTool,
+  ToolCall,
+  ToolChoice,
+} from '../providers/canonical.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
 
 const part = z.looseObject({
   text: z.string().optional(),
-  functionCall: z.looseObject({ name: z.string(), args: jsonObject.optional(), id: z.string().optional() }).optional(),
-  functionResponse: z.looseObject({ name: z.string(), response: z.unknown().optional(), id: z.string().optional() }).optional(),
+  functionCall: z
+    .looseObject({ name: z.string(), args: jsonObject.optional(), id: z.string().optional() })
+    .optional(),
+  functionResponse: z
+    .looseObject({ name: z.string(), response: z.unknown().optional(), id: z.string().optional() })
+    .optional(),
 });
 
 const content = z.looseObject({ role: z.string().optional(), parts: z.array(part) });
@@ -72,7 +82,8 @@ export function toCanonicalRequest(body: GenerateContentRequest, model: string):
       function: {
         name: declaration.name,
         ...(declaration.description === undefined ? {} : { description: declaration.description }),
-        parameters: declaration.parametersJsonSchema ?? declaration.parameters ?? { type: 'object', properties: {} },
+        parameters: declaration.parametersJsonSchema ??
+          declaration.parameters ?? { type: 'object', properties: {} },
       },
     })),
   );
@@ -87,7 +98,9 @@ export function toCanonicalRequest(body: GenerateContentRequest, model: string):
   if (config.candidateCount !== undefined) request.n = config.candidateCount;
   if (config.responseMimeType === 'application/json') {
     request.response_format =
-      schema === undefined ? { type: 'json_object' } : { type: 'json_schema', json_schema: { name: 'response', schema } };
+      schema === undefined
+        ? { type: 'json_object' }
+        : { type: 'json_schema', json_schema: { name: 'response', schema } };
   }
   return request;
 }
@@ -97,8 +110,14 @@ type Content = z.infer<typeof content>;
 /** One Gemini turn → canonical messages: function responses become tool messages, calls tool_calls. */
 function toMessages(turn: Content): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  for (const response of turn.parts.flatMap((item) => (item.functionResponse === undefined ? [] : [item.functionResponse]))) {
-    messages.push({ role: 'tool', tool_call_id: response.id ?? response.name, content: JSON.stringify(response.response ?? {}) });
+  for (const response of turn.parts.flatMap((item) =>
+    item.functionResponse === undefined ? [] : [item.functionResponse],
+  )) {
+    messages.push({
+      role: 'tool',
+      tool_call_id: response.id ?? response.name,
+      content: JSON.stringify(response.response ?? {}),
+    });
   }
   const text = textOf(turn.parts);
   if (turn.role === 'model') {
@@ -109,12 +128,19 @@ function toMessages(turn: Content): ChatMessage[] {
             {
               id: item.functionCall.id ?? `${item.functionCall.name}-${index}`,
               type: 'function' as const,
-              function: { name: item.functionCall.name, arguments: JSON.stringify(item.functionCall.args ?? {}) },
+              function: {
+                name: item.functionCall.name,
+                arguments: JSON.stringify(item.functionCall.args ?? {}),
+              },
             },
           ],
     );
     if (text !== '' || calls.length > 0) {
-      messages.push({ role: 'assistant', content: text === '' ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}) });
+      messages.push({
+        role: 'assistant',
+        content: text === '' ? null : text,
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      });
     }
   } else if (text !== '') {
     messages.push({ role: 'user', content: text });
@@ -130,7 +156,9 @@ function toCanonicalToolChoice(
       return 'none';
     case 'ANY': {
       const [only, ...others] = config.allowedFunctionNames ?? [];
-      return only !== undefined && others.length === 0 ? { type: 'function', function: { name: only } } : 'required';
+      return only !== undefined && others.length === 0
+        ? { type: 'function', function: { name: only } }
+        : 'required';
     }
     case 'AUTO':
     case 'VALIDATED':

@@ -4,7 +4,13 @@
  * `usageMetadata`. Streams are the same objects one after another: text pieces, then a last one
  * carrying the finish reason and usage (Gemini has no `[DONE]`; the stream just ends).
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatMessage, FinishReason, Usage } from '../providers/canonical.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatMessage,
+  FinishReason,
+  Usage,
+} from '../providers/canonical.js';
 
 type Part = { text: string } | { functionCall: { name: string; args: Record<string, unknown> } };
 
@@ -39,7 +45,9 @@ export function toGeminiResponse(completion: ChatCompletion): GeminiResponse {
  * one step so the finish reason can ride on it, and the last response also carries the usage, as
  * Gemini's own streams end.
  */
-export async function* toGeminiStream(chunks: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<GeminiResponse> {
+export async function* toGeminiStream(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+): AsyncGenerator<GeminiResponse> {
   const held = new Map<number, Candidate>();
   const calls = new Map<number, Map<number, { name: string; arguments: string }>>();
   const finished: Candidate[] = [];
@@ -69,7 +77,9 @@ export async function* toGeminiStream(chunks: AsyncIterable<ChatCompletionChunk>
         // Gemini sends a function call whole, in the candidate's last response.
         const candidate = held.get(index) ?? { content: { role: 'model', parts: [] }, index };
         for (const call of calls.get(index)?.values() ?? []) {
-          candidate.content.parts.push({ functionCall: { name: call.name, args: parseArguments(call.arguments) } });
+          candidate.content.parts.push({
+            functionCall: { name: call.name, args: parseArguments(call.arguments) },
+          });
         }
         if (candidate.content.parts.length === 0) candidate.content.parts.push({ text: '' });
         candidate.finishReason = toFinishReason(choice.finish_reason);
@@ -78,7 +88,12 @@ export async function* toGeminiStream(chunks: AsyncIterable<ChatCompletionChunk>
       }
     }
   }
-  yield { candidates: [...finished, ...held.values()], ...usageOf(usage), modelVersion: model, responseId: id };
+  yield {
+    candidates: [...finished, ...held.values()],
+    ...usageOf(usage),
+    modelVersion: model,
+    responseId: id,
+  };
 }
 
 function partsOf(message: ChatMessage): Part[] {
@@ -112,7 +127,9 @@ function usageOf(usage: Usage | undefined): Pick<GeminiResponse, 'usageMetadata'
 function parseArguments(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

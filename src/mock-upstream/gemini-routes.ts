@@ -12,7 +12,12 @@ import { createMockCompletion, toMockChunks } from '../providers/mock/mock-reply
 import { paceChunks } from '../providers/mock/pace-chunks.js';
 import { BadRequest, dataFrames, respondEventStream, respondJson } from './exchange.js';
 import type { AuthFailure, Exchange, Route } from './exchange.js';
-import { batchEmbedContentsSchema, embedContentSchema, generateContentSchema, toCanonicalRequest } from './gemini-request.js';
+import {
+  batchEmbedContentsSchema,
+  embedContentSchema,
+  generateContentSchema,
+  toCanonicalRequest,
+} from './gemini-request.js';
 import { toGeminiResponse, toGeminiStream } from './gemini-response.js';
 
 function requireGoogleKey(request: IncomingMessage, query: URLSearchParams): AuthFailure | undefined {
@@ -30,7 +35,9 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new BadRequest(
-    issue === undefined ? 'Invalid JSON payload received.' : `Invalid JSON payload received. ${issue.path.map(String).join('.')}: ${issue.message}`,
+    issue === undefined
+      ? 'Invalid JSON payload received.'
+      : `Invalid JSON payload received. ${issue.path.map(String).join('.')}: ${issue.message}`,
   );
 }
 
@@ -52,7 +59,11 @@ async function streamGenerateContent(exchange: Exchange): Promise<void> {
   });
   const responses = toGeminiStream(chunks);
   const sse = exchange.query.get('alt') === 'sse';
-  await respondEventStream(exchange, sse ? dataFrames(responses) : jsonArrayFrames(responses), sse ? 'text/event-stream' : 'application/json');
+  await respondEventStream(
+    exchange,
+    sse ? dataFrames(responses) : jsonArrayFrames(responses),
+    sse ? 'text/event-stream' : 'application/json',
+  );
 }
 
 /** Without `alt=sse` Google streams one JSON array, element by element. */
@@ -66,7 +77,11 @@ async function* jsonArrayFrames(events: AsyncIterable<unknown>): AsyncGenerator<
 }
 
 function embed(model: string, text: string, dimensions: number | undefined): number[] {
-  const [first] = createMockEmbeddings({ model, input: text, ...(dimensions === undefined ? {} : { dimensions }) }).data;
+  const [first] = createMockEmbeddings({
+    model,
+    input: text,
+    ...(dimensions === undefined ? {} : { dimensions }),
+  }).data;
   return Array.isArray(first?.embedding) ? first.embedding : [];
 }
 
@@ -77,7 +92,9 @@ function textOf(parts: { text?: string | undefined }[]): string {
 function embedContent(exchange: Exchange): Promise<void> {
   const body = parseBody(embedContentSchema, exchange.body);
   const model = exchange.params[0] ?? 'mock';
-  respondJson(exchange, { embedding: { values: embed(model, textOf(body.content.parts), body.outputDimensionality) } });
+  respondJson(exchange, {
+    embedding: { values: embed(model, textOf(body.content.parts), body.outputDimensionality) },
+  });
   return Promise.resolve();
 }
 
@@ -94,8 +111,32 @@ function batchEmbedContents(exchange: Exchange): Promise<void> {
 const modelPath = (method: string): RegExp => new RegExp(`^/v1(?:beta)?/models/([^/:]+):${method}$`);
 
 export const geminiRoutes: Route[] = [
-  { method: 'POST', pattern: modelPath('generateContent'), format: 'gemini', authorize: requireGoogleKey, handle: generateContent },
-  { method: 'POST', pattern: modelPath('streamGenerateContent'), format: 'gemini', authorize: requireGoogleKey, handle: streamGenerateContent },
-  { method: 'POST', pattern: modelPath('embedContent'), format: 'gemini', authorize: requireGoogleKey, handle: embedContent },
-  { method: 'POST', pattern: modelPath('batchEmbedContents'), format: 'gemini', authorize: requireGoogleKey, handle: batchEmbedContents },
+  {
+    method: 'POST',
+    pattern: modelPath('generateContent'),
+    format: 'gemini',
+    authorize: requireGoogleKey,
+    handle: generateContent,
+  },
+  {
+    method: 'POST',
+    pattern: modelPath('streamGenerateContent'),
+    format: 'gemini',
+    authorize: requireGoogleKey,
+    handle: streamGenerateContent,
+  },
+  {
+    method: 'POST',
+    pattern: modelPath('embedContent'),
+    format: 'gemini',
+    authorize: requireGoogleKey,
+    handle: embedContent,
+  },
+  {
+    method: 'POST',
+    pattern: modelPath('batchEmbedContents'),
+    format: 'gemini',
+    authorize: requireGoogleKey,
+    handle: batchEmbedContents,
+  },
 ];

@@ -23,7 +23,10 @@ export async function serveChat(exchange: Exchange, model?: string): Promise<voi
     return;
   }
   const chunks = toMockChunks(completion, { includeUsage: request.stream_options?.include_usage === true });
-  const paced = paceChunks(chunks, { tokensPerSecond: exchange.controls.tokensPerSecond, signal: exchange.signal });
+  const paced = paceChunks(chunks, {
+    tokensPerSecond: exchange.controls.tokensPerSecond,
+    signal: exchange.signal,
+  });
   await respondEventStream(exchange, dataFrames(paced, '[DONE]'));
 }
 
@@ -43,7 +46,12 @@ function withModel(body: unknown, model: string | undefined): unknown {
 const mockModels = ['mock-gpt', 'mock-gpt-mini', 'mock-embedding'];
 
 function serveModels(exchange: Exchange): Promise<void> {
-  const data = mockModels.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'gatehouse-mock' }));
+  const data = mockModels.map((id) => ({
+    id,
+    object: 'model',
+    created: 1_700_000_000,
+    owned_by: 'gatehouse-mock',
+  }));
   respondJson(exchange, { object: 'list', data });
   return Promise.resolve();
 }
@@ -60,7 +68,25 @@ function requireBearer(request: IncomingMessage): AuthFailure | undefined {
 }
 
 export const openAIRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/chat\/completions$/, format: 'openai', authorize: requireBearer, handle: (exchange) => serveChat(exchange) },
-  { method: 'POST', pattern: /^\/v1\/embeddings$/, format: 'openai', authorize: requireBearer, handle: (exchange) => serveEmbeddings(exchange) },
-  { method: 'GET', pattern: /^\/v1\/models$/, format: 'openai', authorize: requireBearer, handle: serveModels },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/chat\/completions$/,
+    format: 'openai',
+    authorize: requireBearer,
+    handle: (exchange) => serveChat(exchange),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/embeddings$/,
+    format: 'openai',
+    authorize: requireBearer,
+    handle: (exchange) => serveEmbeddings(exchange),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/models$/,
+    format: 'openai',
+    authorize: requireBearer,
+    handle: serveModels,
+  },
 ];

@@ -8,4 +8,9 @@ import type { Route } from './exchange.js';
 import { geminiRoutes } from './gemini-routes.js';
 import { openAIRoutes } from './openai-routes.js';
 
-export const routes: readonly Route[] = [...openAIRoutes, ...azureRoutes, ...geminiRoutes, ...anthropicRoutes];
+export const routes: readonly Route[] = [
+  ...openAIRoutes,
+  ...azureRoutes,
+  ...geminiRoutes,
+  ...anthropicRoutes,
+];

@@ -106,13 +106,21 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
 
   const match = findRoute(method, path);
   if (match === undefined) {
-    return sendError(response, guessFormat(path), 404, `Invalid URL (${method} ${path})`, { code: 'unknown_url' });
+    return sendError(response, guessFormat(path), 404, `Invalid URL (${method} ${path})`, {
+      code: 'unknown_url',
+    });
   }
   const { route, params } = match;
   const refused = route.authorize(request, query);
-  if (refused !== undefined) return sendError(response, route.format, refused.status, refused.message, { code: refused.code });
+  if (refused !== undefined)
+    return sendError(response, route.format, refused.status, refused.message, { code: refused.code });
   if (!body.ok) {
-    return sendError(response, route.format, 400, 'We could not parse the JSON body of your request. The body must be valid JSON.');
+    return sendError(
+      response,
+      route.format,
+      400,
+      'We could not parse the JSON body of your request. The body must be valid JSON.',
+    );
   }
 
   const controls = readMockControls(request.headers);
@@ -132,13 +140,18 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
   try {
     await sleep(controls.latencyMs ?? settings.latencyMs, aborter.signal);
     const failStatus =
-      controls.failStatus ?? (settings.failureRate > 0 && settings.random() < settings.failureRate ? settings.failureStatus : undefined);
-    if (failStatus !== undefined) return sendError(response, route.format, failStatus, failureMessage(controls, failStatus));
+      controls.failStatus ??
+      (settings.failureRate > 0 && settings.random() < settings.failureRate
+        ? settings.failureStatus
+        : undefined);
+    if (failStatus !== undefined)
+      return sendError(response, route.format, failStatus, failureMessage(controls, failStatus));
     await route.handle(exchange);
   } catch (error) {
     // A client that went away is not an error of the mock: the answer simply stops.
     if (aborter.signal.aborted) return;
-    if (error instanceof BadRequest && !response.headersSent) return sendError(response, route.format, 400, error.message);
+    if (error instanceof BadRequest && !response.headersSent)
+      return sendError(response, route.format, 400, error.message);
     throw error;
   }
 }
@@ -150,7 +163,9 @@ function serveRecorded(method: string, response: ServerResponse, requests: Recor
     return;
   }
   const text = JSON.stringify(requests);
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response
+    .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 function findRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
@@ -195,5 +210,7 @@ function answerUnexpected(response: ServerResponse, error: unknown): void {
   }
   const message = `[mock] internal error: ${error instanceof Error ? error.message : String(error)}`;
   const text = JSON.stringify(errorBody('openai', 500, message));
-  response.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response
+    .writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }

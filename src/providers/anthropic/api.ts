@@ -26,7 +26,8 @@ function stringOr<Output>(blocks: z.ZodType<Output>) {
     if (typeof value === 'string') return value;
     const result = blocks.safeParse(value);
     if (result.success) return result.data;
-    for (const issue of result.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of result.error.issues)
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     return z.NEVER;
   });
 }
@@ -72,7 +73,9 @@ const toolResultBlockParamSchema = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
   content: stringOr(
-    z.array(z.discriminatedUnion('type', [textBlockParamSchema, imageBlockParamSchema, documentBlockParamSchema])),
+    z.array(
+      z.discriminatedUnion('type', [textBlockParamSchema, imageBlockParamSchema, documentBlockParamSchema]),
+    ),
   ).optional(),
   is_error: z.boolean().optional(),
   cache_control: cacheControlSchema.nullish(),
@@ -85,9 +88,14 @@ export const thinkingBlockSchema = z.looseObject({
   signature: z.string(),
 });
 
-export const redactedThinkingBlockSchema = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
+export const redactedThinkingBlockSchema = z.looseObject({
+  type: z.literal('redacted_thinking'),
+  data: z.string(),
+});
 
-export const thinkingBlocksSchema = z.array(z.discriminatedUnion('type', [thinkingBlockSchema, redactedThinkingBlockSchema]));
+export const thinkingBlocksSchema = z.array(
+  z.discriminatedUnion('type', [thinkingBlockSchema, redactedThinkingBlockSchema]),
+);
 
 const contentBlockParamSchema = z.discriminatedUnion('type', [
   textBlockParamSchema,
@@ -247,7 +255,12 @@ const contentBlockStartEventSchema = z.looseObject({
   content_block: z.discriminatedUnion('type', [
     textBlockSchema,
     // The opening `input` is `{}`; the real input follows as `input_json_delta` fragments.
-    z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown().optional() }),
+    z.looseObject({
+      type: z.literal('tool_use'),
+      id: z.string(),
+      name: z.string(),
+      input: z.unknown().optional(),
+    }),
     z.looseObject({ type: z.literal('thinking'), thinking: z.string().optional() }),
     z.looseObject({ type: z.literal('redacted_thinking'), data: z.string().optional() }),
   ]),
@@ -284,7 +297,10 @@ export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
   messageDeltaEventSchema,
   z.looseObject({ type: z.literal('message_stop') }),
   z.looseObject({ type: z.literal('ping') }),
-  z.looseObject({ type: z.literal('error'), error: z.looseObject({ type: z.string(), message: z.string() }) }),
+  z.looseObject({
+    type: z.literal('error'),
+    error: z.looseObject({ type: z.string(), message: z.string() }),
+  }),
 ]);
 
 export type AnthropicStreamEvent = z.infer<typeof anthropicStreamEventSchema>;
@@ -297,5 +313,18 @@ export type AnthropicStreamUsage = z.infer<typeof anthropicStreamUsageSchema>;
 export const knownStreamTypes = {
   events: new Set<string>(anthropicStreamEventSchema.options.map((option) => option.shape.type.value)),
   blocks: new Set<string>(['text', 'tool_use', 'thinking', 'redacted_thinking']),
-  deltas: new Set<string>(['text_delta', 'input_json_delta', 'thinking_delta', 'signature_delta', 'citations_delta']),
+  deltas: new Set<string>([
+    'text_delta',
+    'input_json_delta',
+    'thinking_delta',
+    'signature_delta',
+    'citations_delta',
+  ]),
 };
+
+/** The first problem zod found, with its path, for error messages (`content.0.index: Invalid input…`). */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid value';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

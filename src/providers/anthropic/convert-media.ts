@@ -37,7 +37,8 @@ export function toAnthropicDocument(part: ContentPart): AnthropicDocumentBlockPa
   const fileData = file && 'file_data' in file && typeof file.file_data === 'string' ? file.file_data : '';
   const data = dataUrlPattern.exec(fileData);
   if (!data || data[1]?.toLowerCase() !== 'application/pdf') return undefined;
-  const filename = file && 'filename' in file && typeof file.filename === 'string' ? file.filename : undefined;
+  const filename =
+    file && 'filename' in file && typeof file.filename === 'string' ? file.filename : undefined;
   return {
     type: 'document',
     source: { type: 'base64', media_type: 'application/pdf', data: data[2] ?? '' },

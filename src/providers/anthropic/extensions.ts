@@ -2,12 +2,13 @@
  * Anthropic-only information carried through the canonical (OpenAI) objects, so that a client speaking
  * Anthropic to the gateway and routed to an Anthropic upstream loses nothing: prompt-cache breakpoints,
  * extended-thinking blocks (Anthropic rejects a tool-use turn whose thinking block is missing), error
- * flags on tool results, and the `top_k` / `thinking` parameters.
+ * flags on tool results, and the `top_k` / `thinking` parameters. Responses from Anthropic carry the
+ * thinking back the same way (`thinking_blocks`, plus its text as `reasoning_content`).
  *
  * The names follow LiteLLM's OpenAI-format extensions (`cache_control` on content parts,
- * `thinking_blocks` on assistant messages) so they are familiar. They are written only when present,
- * and an OpenAI upstream does not know them: strict servers answer 400 to an unknown field, so the
- * OpenAI-compatible adapter must remove them (see the report that came with this folder).
+ * `thinking_blocks` on assistant messages) so they are familiar. They are written only when present.
+ * OpenAI itself does not know them and strict servers answer 400 to an unknown field, so requests bound
+ * for an OpenAI-compatible upstream must have them removed first; `extensionFields` says where they live.
  */
 import type { ChatMessage, ContentPart } from '../canonical.js';
 import { cacheControlSchema, thinkingBlocksSchema } from './api.js';

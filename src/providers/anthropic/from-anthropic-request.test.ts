@@ -24,24 +24,49 @@ describe('anthropicMessagesRequestSchema (validation of /v1/messages bodies)', (
     ['max_tokens must be a positive integer', { ...valid, max_tokens: 0 }, 'max_tokens'],
     ['max_tokens must be an integer', { ...valid, max_tokens: 1.5 }, 'max_tokens'],
     ['messages must not be empty', { ...valid, messages: [] }, 'messages'],
-    ['roles are user or assistant', { ...valid, messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
+    [
+      'roles are user or assistant',
+      { ...valid, messages: [{ role: 'system', content: 'x' }] },
+      'messages.0.role',
+    ],
     ['temperature is at most 1', { ...valid, temperature: 1.5 }, 'temperature'],
     [
       'a user turn cannot hold tool_use',
-      { ...valid, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }] },
+      {
+        ...valid,
+        messages: [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }],
+      },
       'messages.0.content.0.type',
     ],
     [
       'an assistant turn cannot hold tool_result',
-      { ...valid, messages: [valid.messages[0], { role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] }] },
+      {
+        ...valid,
+        messages: [
+          valid.messages[0],
+          { role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 't' }] },
+        ],
+      },
       'messages.1.content.0.type',
     ],
     [
       'images need a known media type',
-      { ...valid, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'x' } }] }] },
+      {
+        ...valid,
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'x' } }],
+          },
+        ],
+      },
       'messages.0.content.0.source.media_type',
     ],
-    ['server tools are not supported', { ...valid, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools.0.input_schema'],
+    [
+      'server tools are not supported',
+      { ...valid, tools: [{ type: 'web_search_20250305', name: 'web_search' }] },
+      'tools.0.input_schema',
+    ],
     ['tool_choice types are known', { ...valid, tool_choice: { type: 'sometimes' } }, 'tool_choice.type'],
   ])('%s', (_title, body, path) => {
     expect(issuePath(body)).toBe(path);
@@ -88,7 +113,9 @@ describe('fromAnthropicRequest', () => {
       temperature: 0.3,
       top_p: 0.8,
       metadata: { user_id: 'user-42' },
-      tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } }],
+      tools: [
+        { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: {} } },
+      ],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
       stream: true,
     });
@@ -107,7 +134,13 @@ describe('fromAnthropicRequest', () => {
         {
           role: 'assistant',
           content: 'A beach in Nice. Checking.',
-          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Nice"}' } }],
+          tool_calls: [
+            {
+              id: 'toolu_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"location":"Nice"}' },
+            },
+          ],
         },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'Sunny, 24°C' },
         // OpenAI tool messages hold text only: the tool's image opens the next user message.
@@ -123,7 +156,16 @@ describe('fromAnthropicRequest', () => {
       temperature: 0.3,
       top_p: 0.8,
       user: 'user-42',
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: {} } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather',
+            parameters: { type: 'object', properties: {} },
+          },
+        },
+      ],
       tool_choice: 'required',
       parallel_tool_calls: false,
       stream: true,
@@ -136,14 +178,20 @@ describe('fromAnthropicRequest', () => {
       fromAnthropicRequest({ ...anthropicMessagesRequestSchema.parse(valid), tool_choice });
     expect(withChoice({ type: 'auto' })).toMatchObject({ tool_choice: 'auto' });
     expect(withChoice({ type: 'none' })).toMatchObject({ tool_choice: 'none' });
-    expect(withChoice({ type: 'tool', name: 'f' })).toMatchObject({ tool_choice: { type: 'function', function: { name: 'f' } } });
+    expect(withChoice({ type: 'tool', name: 'f' })).toMatchObject({
+      tool_choice: { type: 'function', function: { name: 'f' } },
+    });
     expect(withChoice({ type: 'auto' })).not.toHaveProperty('parallel_tool_calls');
   });
 
   it('keeps unknown top-level parameters so they are reported downstream, not lost', () => {
-    const request = fromAnthropicRequest(anthropicMessagesRequestSchema.parse({ ...valid, service_tier: 'auto' }));
+    const request = fromAnthropicRequest(
+      anthropicMessagesRequestSchema.parse({ ...valid, service_tier: 'auto' }),
+    );
     expect(request.service_tier).toBe('auto');
-    expect(toAnthropicRequest(request).warnings).toEqual([{ param: 'service_tier', message: expect.stringContaining('service_tier') }]);
+    expect(toAnthropicRequest(request).warnings).toEqual([
+      { param: 'service_tier', message: expect.stringContaining('service_tier') },
+    ]);
   });
 });
 
@@ -158,8 +206,16 @@ describe('round trips', () => {
           role: 'assistant',
           content: 'Checking both.',
           tool_calls: [
-            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
-            { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Rome"}' } },
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+            },
+            {
+              id: 'call_2',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"location":"Rome"}' },
+            },
           ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
@@ -180,7 +236,11 @@ describe('round trips', () => {
       tools: [
         {
           type: 'function',
-          function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+          function: {
+            name: 'get_weather',
+            description: 'Weather',
+            parameters: { type: 'object', properties: { location: { type: 'string' } } },
+          },
         },
       ],
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
@@ -214,13 +274,33 @@ describe('round trips', () => {
         {
           role: 'user',
           content: [
-            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'permission denied', is_error: true, cache_control: { type: 'ephemeral' } },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: 'permission denied',
+              is_error: true,
+              cache_control: { type: 'ephemeral' },
+            },
             { type: 'text', text: 'Try with sudo?' },
-            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' }, cache_control: { type: 'ephemeral' } },
+            {
+              type: 'image',
+              source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' },
+              cache_control: { type: 'ephemeral' },
+            },
           ],
         },
       ],
-      tools: [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }],
+      tools: [
+        {
+          name: 'Bash',
+          description: 'Run a command',
+          input_schema: {
+            type: 'object',
+            properties: { command: { type: 'string' } },
+            required: ['command'],
+          },
+        },
+      ],
       tool_choice: { type: 'auto' },
       metadata: { user_id: 'session-1' },
       stop_sequences: ['</done>'],

@@ -107,7 +107,10 @@ function fromUser(blocks: AnthropicContentBlockParam[]): ChatMessage[] {
   return [...toolMessages, { role: 'user', content: toContent(userParts) }];
 }
 
-function fromToolResult(block: AnthropicToolResultBlockParam): { message: ChatMessage; media: ContentPart[] } {
+function fromToolResult(block: AnthropicToolResultBlockParam): {
+  message: ChatMessage;
+  media: ContentPart[];
+} {
   const texts: ContentPart[] = [];
   const media: ContentPart[] = [];
   if (Array.isArray(block.content)) {
@@ -131,7 +134,10 @@ function fromUserBlock(block: AnthropicContentBlockParam): ContentPart | undefin
     case 'text':
       return fromTextBlock(block);
     case 'image':
-      return withCacheControl({ type: 'image_url', image_url: { url: toImageUrl(block.source) } }, block.cache_control);
+      return withCacheControl(
+        { type: 'image_url', image_url: { url: toImageUrl(block.source) } },
+        block.cache_control,
+      );
     case 'document':
       return withCacheControl(toFilePart(block), block.cache_control);
     default:
@@ -147,7 +153,11 @@ function fromAssistant(blocks: AnthropicContentBlockParam[]): ChatMessage {
   for (const block of blocks) {
     if (block.type === 'text') parts.push(fromTextBlock(block));
     else if (block.type === 'tool_use') {
-      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input) },
+      });
     } else if (block.type === 'thinking' || block.type === 'redacted_thinking') thinking.push(block);
   }
   return {
@@ -167,7 +177,12 @@ function fromTextBlock(block: AnthropicTextBlockParam): ContentPart {
 function toContent(parts: ContentPart[]): string | ContentPart[] {
   if (parts.length === 0) return '';
   const only = parts.length === 1 ? parts[0] : undefined;
-  if (only?.type === 'text' && !('cache_control' in only) && 'text' in only && typeof only.text === 'string') {
+  if (
+    only?.type === 'text' &&
+    !('cache_control' in only) &&
+    'text' in only &&
+    typeof only.text === 'string'
+  ) {
     return only.text;
   }
   return parts;
@@ -185,8 +200,14 @@ function fromTool(tool: AnthropicTool): FunctionTool {
   };
 }
 
-function fromToolChoice(choice: AnthropicToolChoice): { tool_choice: ToolChoice; parallel_tool_calls?: boolean } {
-  const parallel = 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {};
+function fromToolChoice(choice: AnthropicToolChoice): {
+  tool_choice: ToolChoice;
+  parallel_tool_calls?: boolean;
+} {
+  const parallel =
+    'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true
+      ? { parallel_tool_calls: false }
+      : {};
   switch (choice.type) {
     case 'auto':
       return { tool_choice: 'auto', ...parallel };

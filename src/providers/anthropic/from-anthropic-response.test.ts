@@ -38,14 +38,23 @@ describe('fromAnthropicResponse (recorded responses)', () => {
             content:
               '<thinking>\nThe updateIssueList tool was provided in the list of available functions. The tool has no required parameters, so it can be called without any additional information needed from the user.\n</thinking>\n\nOkay, I will update the current issue list:',
             tool_calls: [
-              { id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', type: 'function', function: { name: 'updateIssueList', arguments: '{}' } },
+              {
+                id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1',
+                type: 'function',
+                function: { name: 'updateIssueList', arguments: '{}' },
+              },
             ],
           },
           finish_reason: 'tool_calls',
           logprobs: null,
         },
       ],
-      usage: { prompt_tokens: 602, completion_tokens: 93, total_tokens: 695, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: {
+        prompt_tokens: 602,
+        completion_tokens: 93,
+        total_tokens: 695,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
     });
     expect(Math.abs(completion.created - Date.now() / 1000)).toBeLessThan(5);
   });
@@ -70,7 +79,14 @@ describe('fromAnthropicResponse (recorded responses)', () => {
 describe('fromAnthropicResponse (mapping rules)', () => {
   it('counts cache reads and writes as prompt tokens and reports the reads as cached', () => {
     const completion = fromAnthropicResponse(
-      message({ usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 } }),
+      message({
+        usage: {
+          input_tokens: 10,
+          output_tokens: 5,
+          cache_read_input_tokens: 100,
+          cache_creation_input_tokens: 20,
+        },
+      }),
     );
     expect(completion.usage).toEqual({
       prompt_tokens: 130,
@@ -91,13 +107,17 @@ describe('fromAnthropicResponse (mapping rules)', () => {
     ['a_future_reason', 'stop'],
     [null, 'stop'],
   ])('maps stop_reason %s to finish_reason %s', (stopReason, finishReason) => {
-    expect(fromAnthropicResponse(message({ stop_reason: stopReason })).choices[0]?.finish_reason).toBe(finishReason);
+    expect(fromAnthropicResponse(message({ stop_reason: stopReason })).choices[0]?.finish_reason).toBe(
+      finishReason,
+    );
   });
 
   it('joins text blocks and exposes thinking as reasoning_content plus the signed blocks', () => {
     const thinking = { type: 'thinking' as const, thinking: 'Let me think.', signature: 'sig' };
     const completion = fromAnthropicResponse(
-      message({ content: [thinking, { type: 'text', text: 'The answer ' }, { type: 'text', text: 'is 21.' }] }),
+      message({
+        content: [thinking, { type: 'text', text: 'The answer ' }, { type: 'text', text: 'is 21.' }],
+      }),
     );
     expect(completion.choices[0]?.message).toEqual({
       role: 'assistant',

@@ -26,15 +26,28 @@ async function failure(iterable: AsyncIterable<unknown>): Promise<UpstreamCallEr
 }
 
 function sse(...events: object[]): string {
-  return events.map((data) => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+  return events
+    .map((data) => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`)
+    .join('');
 }
 
 const start = {
   type: 'message_start',
-  message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [], usage: { input_tokens: 3, output_tokens: 1 } },
+  message: {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-x',
+    content: [],
+    usage: { input_tokens: 3, output_tokens: 1 },
+  },
 };
 const stop = [
-  { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } },
+  {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: 2 },
+  },
   { type: 'message_stop' },
 ];
 
@@ -54,7 +67,14 @@ describe('fromAnthropicStream (documented Anthropic streams)', () => {
       { index: 0, delta: { content: 'Hello' }, finish_reason: null },
       { index: 0, delta: { content: '!' }, finish_reason: null },
       { index: 0, delta: {}, finish_reason: 'stop' },
-      { usage: { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40, prompt_tokens_details: { cached_tokens: 0 } } },
+      {
+        usage: {
+          prompt_tokens: 25,
+          completion_tokens: 15,
+          total_tokens: 40,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
     ]);
   });
 
@@ -73,17 +93,24 @@ describe('fromAnthropicStream (documented Anthropic streams)', () => {
     });
     // The empty first fragment is not forwarded; every other fragment is, in order, on tool index 0.
     expect(toolDeltas.slice(1)).toEqual(
-      ['{"location":', ' "San', ' Francisc', 'o,', ' CA"', ',', ' "unit": "fah', 'renheit"}'].map((fragment) => ({
-        index: 0,
-        function: { arguments: fragment },
-      })),
+      ['{"location":', ' "San', ' Francisc', 'o,', ' CA"', ',', ' "unit": "fah', 'renheit"}'].map(
+        (fragment) => ({
+          index: 0,
+          function: { arguments: fragment },
+        }),
+      ),
     );
     const argumentsText = toolDeltas.map((delta) => delta.function?.arguments ?? '').join('');
     expect(JSON.parse(argumentsText)).toEqual({ location: 'San Francisco, CA', unit: 'fahrenheit' });
 
     expect(all.at(-2)).toEqual({ index: 0, delta: {}, finish_reason: 'tool_calls' });
     expect(all.at(-1)).toEqual({
-      usage: { prompt_tokens: 472, completion_tokens: 89, total_tokens: 561, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: {
+        prompt_tokens: 472,
+        completion_tokens: 89,
+        total_tokens: 561,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
     });
   });
 
@@ -91,9 +118,20 @@ describe('fromAnthropicStream (documented Anthropic streams)', () => {
     const chunks = await collect(translate(readFixture('stream-thinking.sse.txt')));
     expect(deltas(chunks)).toEqual([
       { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null },
-      { index: 0, delta: { content: 'The greatest common divisor of 1071 and 462 is **21**.' }, finish_reason: null },
+      {
+        index: 0,
+        delta: { content: 'The greatest common divisor of 1071 and 462 is **21**.' },
+        finish_reason: null,
+      },
       { index: 0, delta: {}, finish_reason: 'stop' },
-      { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 } } },
+      {
+        usage: {
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          total_tokens: 0,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
     ]);
   });
 });
@@ -108,11 +146,18 @@ describe('fromAnthropicStream (edge cases)', () => {
   it('throws the upstream error of an `error` event, retryable when Anthropic is overloaded', async () => {
     const body = sse(start, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     const error = await failure(translate(body));
-    expect(error).toMatchObject({ kind: 'stream', message: 'Overloaded', providerCode: 'overloaded_error', isRetryable: true });
+    expect(error).toMatchObject({
+      kind: 'stream',
+      message: 'Overloaded',
+      providerCode: 'overloaded_error',
+      isRetryable: true,
+    });
   });
 
   it('rejects a malformed known event as an invalid response', async () => {
-    const error = await failure(translate(sse(start, { type: 'content_block_delta', delta: { type: 'text_delta', text: 'x' } })));
+    const error = await failure(
+      translate(sse(start, { type: 'content_block_delta', delta: { type: 'text_delta', text: 'x' } })),
+    );
     expect(error).toMatchObject({ kind: 'invalid_response', isRetryable: false });
   });
 
@@ -122,8 +167,16 @@ describe('fromAnthropicStream (edge cases)', () => {
         sse(
           start,
           { type: 'future_event', anything: 1 },
-          { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } },
-          { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"q":1}' } },
+          {
+            type: 'content_block_start',
+            index: 0,
+            content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+          },
+          {
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'input_json_delta', partial_json: '{"q":1}' },
+          },
           { type: 'content_block_stop', index: 0 },
           { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
           { type: 'content_block_delta', index: 1, delta: { type: 'future_delta', value: 1 } },
@@ -148,13 +201,29 @@ describe('fromAnthropicStream (edge cases)', () => {
           start,
           { type: 'content_block_start', index: 0, content_block: { type: 'text', text: 'Sure.' } },
           { type: 'content_block_stop', index: 0 },
-          { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_a', name: 'refresh', input: {} } },
+          {
+            type: 'content_block_start',
+            index: 1,
+            content_block: { type: 'tool_use', id: 'toolu_a', name: 'refresh', input: {} },
+          },
           { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } },
           { type: 'content_block_stop', index: 1 },
-          { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_b', name: 'lookup', input: {} } },
-          { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"id":7}' } },
+          {
+            type: 'content_block_start',
+            index: 2,
+            content_block: { type: 'tool_use', id: 'toolu_b', name: 'lookup', input: {} },
+          },
+          {
+            type: 'content_block_delta',
+            index: 2,
+            delta: { type: 'input_json_delta', partial_json: '{"id":7}' },
+          },
           { type: 'content_block_stop', index: 2 },
-          { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 30, input_tokens: 9, cache_read_input_tokens: 100 } },
+          {
+            type: 'message_delta',
+            delta: { stop_reason: 'tool_use' },
+            usage: { output_tokens: 30, input_tokens: 9, cache_read_input_tokens: 100 },
+          },
           { type: 'message_stop' },
         ),
       ),
@@ -163,19 +232,38 @@ describe('fromAnthropicStream (edge cases)', () => {
       { index: 0, delta: { content: 'Sure.' }, finish_reason: null },
       {
         index: 0,
-        delta: { tool_calls: [{ index: 0, id: 'toolu_a', type: 'function', function: { name: 'refresh', arguments: '' } }] },
+        delta: {
+          tool_calls: [
+            { index: 0, id: 'toolu_a', type: 'function', function: { name: 'refresh', arguments: '' } },
+          ],
+        },
         finish_reason: null,
       },
       { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, finish_reason: null },
       {
         index: 0,
-        delta: { tool_calls: [{ index: 1, id: 'toolu_b', type: 'function', function: { name: 'lookup', arguments: '' } }] },
+        delta: {
+          tool_calls: [
+            { index: 1, id: 'toolu_b', type: 'function', function: { name: 'lookup', arguments: '' } },
+          ],
+        },
         finish_reason: null,
       },
-      { index: 0, delta: { tool_calls: [{ index: 1, function: { arguments: '{"id":7}' } }] }, finish_reason: null },
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 1, function: { arguments: '{"id":7}' } }] },
+        finish_reason: null,
+      },
       { index: 0, delta: {}, finish_reason: 'tool_calls' },
       // message_delta's cumulative counts win over message_start's; cache reads count as prompt tokens.
-      { usage: { prompt_tokens: 109, completion_tokens: 30, total_tokens: 139, prompt_tokens_details: { cached_tokens: 100 } } },
+      {
+        usage: {
+          prompt_tokens: 109,
+          completion_tokens: 30,
+          total_tokens: 139,
+          prompt_tokens_details: { cached_tokens: 100 },
+        },
+      },
     ]);
   });
 });

@@ -11,7 +11,7 @@ import type { ChatCompletionChunk, ChatCompletionChunkChoice } from '../canonica
 import { readJsonEvents } from '../shared/json-chunks.js';
 import type { EventSourceMessage } from '../shared/sse.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
-import { anthropicStreamEventSchema, knownStreamTypes } from './api.js';
+import { anthropicStreamEventSchema, describeIssue, knownStreamTypes } from './api.js';
 import type { AnthropicStreamEvent, AnthropicStreamUsage } from './api.js';
 import { toOpenAIUsage } from './convert-usage.js';
 import { toFinishReason } from './map-stop-reason.js';
@@ -26,17 +26,20 @@ export async function* readAnthropicEvents(
 ): AsyncGenerator<AnthropicStreamEvent> {
   const json = readJsonEvents(readToEndAfterStop(events), {
     provider,
-    isDone: (_event, data) => typeOf(data) === 'message_stop',
+    end: { isDone: (data) => typeOf(data) === 'message_stop' },
   });
   for await (const { data } of json) {
     const parsed = anthropicStreamEventSchema.safeParse(data);
     if (parsed.success) yield parsed.data;
     else if (!isNewKind(data)) {
-      throw new UpstreamCallError(`${provider} sent a malformed ${typeOf(data) ?? 'stream'} event: ${parsed.error.message}`, {
-        kind: 'invalid_response',
-        provider,
-        responseBody: JSON.stringify(data).slice(0, 2000),
-      });
+      throw new UpstreamCallError(
+        `${provider} sent a malformed ${typeOf(data) ?? 'stream'} event: ${describeIssue(parsed.error)}`,
+        {
+          kind: 'invalid_response',
+          provider,
+          responseBody: JSON.stringify(data).slice(0, 2000),
+        },
+      );
     }
   }
 }
@@ -46,7 +49,9 @@ export async function* readAnthropicEvents(
  * rather than cut, because cutting a body destroys its socket where reading it keeps the connection
  * for the next call. Before `message_stop`, stopping early still cancels the upstream request.
  */
-async function* readToEndAfterStop(events: AsyncIterable<EventSourceMessage>): AsyncGenerator<EventSourceMessage> {
+async function* readToEndAfterStop(
+  events: AsyncIterable<EventSourceMessage>,
+): AsyncGenerator<EventSourceMessage> {
   const iterator = events[Symbol.asyncIterator]();
   let stopped = false;
   try {
@@ -90,7 +95,10 @@ export async function* fromAnthropicStream(
   const toolCalls = new Map<number, OpenToolCall>();
   let finished = false;
 
-  const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null) => {
+  const chunk = (
+    delta: ChatCompletionChunkChoice['delta'],
+    finishReason: ChatCompletionChunkChoice['finish_reason'] = null,
+  ) => {
     if (head === undefined) throw invalid(options.provider, 'a content event before message_start');
     return {
       ...head,
@@ -113,7 +121,14 @@ export async function* fromAnthropicStream(
           const call: OpenToolCall = { index: toolCalls.size, arguments: '', input: block.input };
           toolCalls.set(event.index, call);
           yield chunk({
-            tool_calls: [{ index: call.index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
+            tool_calls: [
+              {
+                index: call.index,
+                id: block.id,
+                type: 'function',
+                function: { name: block.name, arguments: '' },
+              },
+            ],
           });
         }
         break;

@@ -8,7 +8,7 @@ import type { ChatResult, ProviderAdapter } from '../spec.js';
 import { UpstreamHttp } from '../shared/http.js';
 import { httpOptionsFromConfig } from '../shared/http-options.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
-import { anthropicMessageSchema } from './api.js';
+import { anthropicMessageSchema, describeIssue } from './api.js';
 import { fromAnthropicResponse } from './from-anthropic-response.js';
 import { fromAnthropicStream, readAnthropicEvents } from './from-anthropic-stream.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
@@ -40,16 +40,23 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
       const call = { path: messagesPath, body: args, signal: options.signal, headers: options.headers };
       if (args.stream === true) {
         const events = await http.postEventStream(call);
-        return { kind: 'stream', stream: fromAnthropicStream(readAnthropicEvents(events, provider), { provider }), warnings };
+        return {
+          kind: 'stream',
+          stream: fromAnthropicStream(readAnthropicEvents(events, provider), { provider }),
+          warnings,
+        };
       }
       const { body } = await http.postJson(call);
       const message = anthropicMessageSchema.safeParse(body);
       if (!message.success) {
-        throw new UpstreamCallError(`${provider} returned a malformed message: ${message.error.message}`, {
-          kind: 'invalid_response',
-          provider,
-          responseBody: JSON.stringify(body).slice(0, 2000),
-        });
+        throw new UpstreamCallError(
+          `${provider} returned a malformed message: ${describeIssue(message.error)}`,
+          {
+            kind: 'invalid_response',
+            provider,
+            responseBody: JSON.stringify(body).slice(0, 2000),
+          },
+        );
       }
       return { kind: 'response', response: fromAnthropicResponse(message.data), warnings };
     },

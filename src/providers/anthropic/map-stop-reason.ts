@@ -26,9 +26,9 @@ const toStop: Record<FinishReason, AnthropicStopReason> = {
 
 /** An unknown or missing stop reason ends the turn normally: the text received is all there is. */
 export function toFinishReason(stopReason: string | null | undefined): FinishReason {
-  return (stopReason != null && Object.hasOwn(toFinish, stopReason)
+  return stopReason != null && Object.hasOwn(toFinish, stopReason)
     ? toFinish[stopReason as AnthropicStopReason]
-    : 'stop');
+    : 'stop';
 }
 
 export function toStopReason(finishReason: FinishReason | null | undefined): AnthropicStopReason {

@@ -25,7 +25,10 @@ export interface AnthropicConversation {
 type UserBlock = AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicDocumentBlockParam;
 type Content = AnthropicMessageParam['content'];
 
-export function toAnthropicConversation(messages: ChatMessage[], warnings: CallWarning[]): AnthropicConversation {
+export function toAnthropicConversation(
+  messages: ChatMessage[],
+  warnings: CallWarning[],
+): AnthropicConversation {
   const conversation: AnthropicConversation = { system: [], messages: [] };
   messages.forEach((message, index) => {
     const param = `messages.${index}`;
@@ -64,8 +67,13 @@ export function toAnthropicConversation(messages: ChatMessage[], warnings: CallW
   return conversation;
 }
 
-function toSystemBlocks(message: ChatMessage, param: string, warnings: CallWarning[]): AnthropicTextBlockParam[] {
-  if (typeof message.content === 'string') return message.content === '' ? [] : [{ type: 'text', text: message.content }];
+function toSystemBlocks(
+  message: ChatMessage,
+  param: string,
+  warnings: CallWarning[],
+): AnthropicTextBlockParam[] {
+  if (typeof message.content === 'string')
+    return message.content === '' ? [] : [{ type: 'text', text: message.content }];
   const blocks: AnthropicTextBlockParam[] = [];
   (message.content ?? []).forEach((part, index) => {
     const text = textOf(part);
@@ -91,7 +99,8 @@ function toUserBlocks(parts: ContentPart[], param: string, warnings: CallWarning
     const imageUrl = imageUrlOf(part);
     if (imageUrl !== undefined) {
       const image = toAnthropicImageSource(imageUrl);
-      if ('problem' in image) warnings.push({ param: `${param}.${index}`, message: `${image.problem}; the image was not sent` });
+      if ('problem' in image)
+        warnings.push({ param: `${param}.${index}`, message: `${image.problem}; the image was not sent` });
       // `detail` is a resolution hint with no Anthropic equivalent; the image itself is sent.
       else blocks.push(withCache({ type: 'image', source: image.source }, part));
       return;
@@ -103,7 +112,11 @@ function toUserBlocks(parts: ContentPart[], param: string, warnings: CallWarning
   return blocks;
 }
 
-function toAssistantContent(message: ChatMessage, param: string, warnings: CallWarning[]): AnthropicContentBlockParam[] {
+function toAssistantContent(
+  message: ChatMessage,
+  param: string,
+  warnings: CallWarning[],
+): AnthropicContentBlockParam[] {
   const thinking = readThinkingBlocks(message);
   if (message.thinking_blocks !== undefined && thinking === undefined) {
     warnings.push({ param: `${param}.thinking_blocks`, message: 'malformed thinking blocks were not sent' });
@@ -122,7 +135,8 @@ function toAssistantContent(message: ChatMessage, param: string, warnings: CallW
     });
   }
   // OpenAI puts a refusal beside `content`; it is still what the model said.
-  if (typeof message.refusal === 'string' && message.refusal !== '') blocks.push({ type: 'text', text: message.refusal });
+  if (typeof message.refusal === 'string' && message.refusal !== '')
+    blocks.push({ type: 'text', text: message.refusal });
   (message.tool_calls ?? []).forEach((call, index) => {
     blocks.push({
       type: 'tool_use',
@@ -137,11 +151,15 @@ function toAssistantContent(message: ChatMessage, param: string, warnings: CallW
 function toolInput(call: ToolCall, param: string, warnings: CallWarning[]): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(call.function.arguments === '' ? '{}' : call.function.arguments);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // Reported below: models sometimes produce broken JSON, and Anthropic needs an object.
   }
-  warnings.push({ param, message: `the arguments of tool call ${call.id} are not a JSON object; Anthropic was sent {}` });
+  warnings.push({
+    param,
+    message: `the arguments of tool call ${call.id} are not a JSON object; Anthropic was sent {}`,
+  });
   return {};
 }
 
@@ -151,7 +169,10 @@ function toToolResult(
   warnings: CallWarning[],
 ): AnthropicToolResultBlockParam | undefined {
   if (typeof message.tool_call_id !== 'string' || message.tool_call_id === '') {
-    warnings.push({ param: `${param}.tool_call_id`, message: 'a tool message without tool_call_id was not sent' });
+    warnings.push({
+      param: `${param}.tool_call_id`,
+      message: 'a tool message without tool_call_id was not sent',
+    });
     return undefined;
   }
   const content =
@@ -177,7 +198,8 @@ function pushTurn(turns: AnthropicMessageParam[], role: 'user' | 'assistant', co
   }
   const blocks = [...asBlocks(last.content), ...asBlocks(content)];
   // Anthropic wants a user turn's tool results before any other block (stable sort keeps the rest in order).
-  if (role === 'user') blocks.sort((a, b) => Number(a.type !== 'tool_result') - Number(b.type !== 'tool_result'));
+  if (role === 'user')
+    blocks.sort((a, b) => Number(a.type !== 'tool_result') - Number(b.type !== 'tool_result'));
   last.content = blocks;
 }
 
@@ -202,7 +224,10 @@ function withCache<Block extends UserBlock>(block: Block, part: ContentPart): Bl
 }
 
 function unsupportedPart(part: ContentPart, param: string, where: string, warnings: CallWarning[]): void {
-  warnings.push({ param, message: `content part \`${part.type}\` is not supported by Anthropic in ${where}; it was not sent` });
+  warnings.push({
+    param,
+    message: `content part \`${part.type}\` is not supported by Anthropic in ${where}; it was not sent`,
+  });
 }
 
 function textOf(part: ContentPart): string | undefined {
@@ -210,7 +235,9 @@ function textOf(part: ContentPart): string | undefined {
 }
 
 function refusalOf(part: ContentPart): string | undefined {
-  return part.type === 'refusal' && 'refusal' in part && typeof part.refusal === 'string' ? part.refusal : undefined;
+  return part.type === 'refusal' && 'refusal' in part && typeof part.refusal === 'string'
+    ? part.refusal
+    : undefined;
 }
 
 function imageUrlOf(part: ContentPart): string | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest } from '../canonical.js';
 import { anthropicMessagesRequestSchema } from './api.js';
-import { toAnthropicRequest } from './to-anthropic-request.js';
+import { jsonModeInstructions, toAnthropicRequest } from './to-anthropic-request.js';
 
 function request(overrides: Partial<ChatCompletionRequest>): ChatCompletionRequest {
   return { model: 'claude-x', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 100, ...overrides };
@@ -28,8 +28,16 @@ describe('toAnthropicRequest: the conversation', () => {
             role: 'assistant',
             content: null,
             tool_calls: [
-              { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
-              { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Rome"}' } },
+              {
+                id: 'call_1',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+              },
+              {
+                id: 'call_2',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"location":"Rome"}' },
+              },
             ],
           },
           { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
@@ -75,15 +83,31 @@ describe('toAnthropicRequest: the conversation', () => {
         messages: [
           { role: 'user', content: 'One' },
           { role: 'user', content: 'Two' },
-          { role: 'assistant', content: 'Calling.', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '' } }] },
+          {
+            role: 'assistant',
+            content: 'Calling.',
+            tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '' } }],
+          },
           { role: 'user', content: 'Before the result (out of order)' },
           { role: 'tool', tool_call_id: 't', content: 'done' },
         ],
       }),
     );
     expect(args.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Calling.' }, { type: 'tool_use', id: 't', name: 'f', input: {} }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'One' },
+          { type: 'text', text: 'Two' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Calling.' },
+          { type: 'tool_use', id: 't', name: 'f', input: {} },
+        ],
+      },
       {
         role: 'user',
         content: [
@@ -105,7 +129,10 @@ describe('toAnthropicRequest: the conversation', () => {
               { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'high' } },
               { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
               { type: 'image_url', image_url: { url: 'data:image/svg+xml;base64,PHN2Zz4=' } },
-              { type: 'file', file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } },
+              {
+                type: 'file',
+                file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' },
+              },
               { type: 'input_audio', input_audio: { data: 'UklGR', format: 'wav' } },
             ],
           },
@@ -116,9 +143,16 @@ describe('toAnthropicRequest: the conversation', () => {
       { type: 'text', text: 'Compare' },
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
       { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'report.pdf' },
+      {
+        type: 'document',
+        source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' },
+        title: 'report.pdf',
+      },
     ]);
-    expect(warnings.map((warning) => warning.param)).toEqual(['messages.0.content.3', 'messages.0.content.5']);
+    expect(warnings.map((warning) => warning.param)).toEqual([
+      'messages.0.content.3',
+      'messages.0.content.5',
+    ]);
     expect(warnings[0]?.message).toContain('image/svg+xml');
   });
 
@@ -127,7 +161,11 @@ describe('toAnthropicRequest: the conversation', () => {
       request({
         messages: [
           { role: 'user', content: 'Hi' },
-          { role: 'assistant', content: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":' } }] },
+          {
+            role: 'assistant',
+            content: '',
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":' } }],
+          },
           { role: 'system', content: 'Late rule.' },
           { role: 'function', name: 'f', content: 'legacy' },
           { role: 'assistant', content: '' },
@@ -151,15 +189,26 @@ describe('toAnthropicRequest: the conversation', () => {
     const { args, warnings } = toAnthropicRequest(
       request({
         messages: [
-          { role: 'system', content: [{ type: 'text', text: 'Long policy', cache_control: { type: 'ephemeral' } }] },
+          {
+            role: 'system',
+            content: [{ type: 'text', text: 'Long policy', cache_control: { type: 'ephemeral' } }],
+          },
           { role: 'user', content: 'Weather?' },
           {
             role: 'assistant',
             content: null,
             thinking_blocks: [thinking],
-            tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+            tool_calls: [
+              { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+            ],
           },
-          { role: 'tool', tool_call_id: 'toolu_1', content: 'timeout', is_error: true, cache_control: { type: 'ephemeral' } },
+          {
+            role: 'tool',
+            tool_call_id: 'toolu_1',
+            content: 'timeout',
+            is_error: true,
+            cache_control: { type: 'ephemeral' },
+          },
         ],
         top_k: 5,
         thinking: { type: 'enabled', budget_tokens: 1024 },
@@ -172,11 +221,20 @@ describe('toAnthropicRequest: the conversation', () => {
       thinking: { type: 'enabled', budget_tokens: 1024 },
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: [thinking, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+        {
+          role: 'assistant',
+          content: [thinking, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }],
+        },
         {
           role: 'user',
           content: [
-            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'timeout', is_error: true, cache_control: { type: 'ephemeral' } },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: 'timeout',
+              is_error: true,
+              cache_control: { type: 'ephemeral' },
+            },
           ],
         },
       ],
@@ -189,15 +247,30 @@ describe('toAnthropicRequest: parameters', () => {
     const absent = toAnthropicRequest(request({ max_tokens: undefined }));
     expect(absent.args.max_tokens).toBe(4096);
     expect(absent.warnings).toEqual([{ param: 'max_tokens', message: expect.stringContaining('4096') }]);
-    expect(toAnthropicRequest(request({ max_tokens: 50, max_completion_tokens: 70 })).args.max_tokens).toBe(70);
+    expect(toAnthropicRequest(request({ max_tokens: 50, max_completion_tokens: 70 })).args.max_tokens).toBe(
+      70,
+    );
   });
 
   it('maps sampling, stop, user and stream', () => {
     const { args, warnings } = toAnthropicRequest(
-      request({ temperature: 0.2, top_p: 0.9, stop: 'END', user: 'user-42', stream: true, stream_options: { include_usage: true } }),
+      request({
+        temperature: 0.2,
+        top_p: 0.9,
+        stop: 'END',
+        user: 'user-42',
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     );
     expect(warnings).toEqual([]);
-    expect(args).toMatchObject({ temperature: 0.2, top_p: 0.9, stop_sequences: ['END'], metadata: { user_id: 'user-42' }, stream: true });
+    expect(args).toMatchObject({
+      temperature: 0.2,
+      top_p: 0.9,
+      stop_sequences: ['END'],
+      metadata: { user_id: 'user-42' },
+      stream: true,
+    });
     expect(toAnthropicRequest(request({ stop: ['a', 'b'] })).args.stop_sequences).toEqual(['a', 'b']);
   });
 
@@ -214,15 +287,28 @@ describe('toAnthropicRequest: parameters', () => {
       {
         name: 'get_weather',
         description: 'Get the current weather in a given location',
-        input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+        input_schema: {
+          type: 'object',
+          properties: { location: { type: 'string' } },
+          required: ['location'],
+        },
       },
     ]);
     expect(args.tool_choice).toEqual({ type: 'auto' });
-    expect(toAnthropicRequest(request({ ...base, tool_choice: 'required' })).args.tool_choice).toEqual({ type: 'any' });
-    expect(toAnthropicRequest(request({ ...base, tool_choice: 'none' })).args.tool_choice).toEqual({ type: 'none' });
+    expect(toAnthropicRequest(request({ ...base, tool_choice: 'required' })).args.tool_choice).toEqual({
+      type: 'any',
+    });
+    expect(toAnthropicRequest(request({ ...base, tool_choice: 'none' })).args.tool_choice).toEqual({
+      type: 'none',
+    });
     expect(
-      toAnthropicRequest(request({ ...base, tool_choice: { type: 'function', function: { name: 'get_weather' } }, parallel_tool_calls: false }))
-        .args.tool_choice,
+      toAnthropicRequest(
+        request({
+          ...base,
+          tool_choice: { type: 'function', function: { name: 'get_weather' } },
+          parallel_tool_calls: false,
+        }),
+      ).args.tool_choice,
     ).toEqual({ type: 'tool', name: 'get_weather', disable_parallel_tool_use: true });
     expect(toAnthropicRequest(request({ ...base, parallel_tool_calls: false })).args.tool_choice).toEqual({
       type: 'auto',
@@ -232,21 +318,35 @@ describe('toAnthropicRequest: parameters', () => {
   });
 
   it('gives a tool without parameters an empty object schema', () => {
-    const { args } = toAnthropicRequest(request({ tools: [{ type: 'function', function: { name: 'refresh' } }] }));
+    const { args } = toAnthropicRequest(
+      request({ tools: [{ type: 'function', function: { name: 'refresh' } }] }),
+    );
     expect(args.tools).toEqual([{ name: 'refresh', input_schema: { type: 'object' } }]);
   });
 
   it('emulates json_object and json_schema with a system instruction, and warns', () => {
-    const jsonObject = toAnthropicRequest(request({ messages: [{ role: 'system', content: 'Be exact.' }, { role: 'user', content: 'Hi' }], response_format: { type: 'json_object' } }));
+    const jsonObject = toAnthropicRequest(
+      request({
+        messages: [
+          { role: 'system', content: 'Be exact.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        response_format: { type: 'json_object' },
+      }),
+    );
     expect(jsonObject.args.system).toEqual([
       { type: 'text', text: 'Be exact.' },
-      { type: 'text', text: expect.stringContaining('JSON object') },
+      { type: 'text', text: jsonModeInstructions.object },
     ]);
-    expect(jsonObject.warnings).toEqual([{ param: 'response_format', message: expect.stringContaining('no JSON output mode') }]);
+    expect(jsonObject.warnings).toEqual([
+      { param: 'response_format', message: expect.stringContaining('no JSON output mode') },
+    ]);
 
     const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] };
-    const jsonSchema = toAnthropicRequest(request({ response_format: { type: 'json_schema', json_schema: { name: 'result', schema } } }));
-    expect(jsonSchema.args.system).toContain(JSON.stringify(schema));
+    const jsonSchema = toAnthropicRequest(
+      request({ response_format: { type: 'json_schema', json_schema: { name: 'result', schema } } }),
+    );
+    expect(jsonSchema.args.system).toBe(`${jsonModeInstructions.schema}\n${JSON.stringify(schema)}`);
     expect(jsonSchema.warnings.map((warning) => warning.param)).toEqual(['response_format']);
     expect(toAnthropicRequest(request({ response_format: { type: 'text' } })).warnings).toEqual([]);
   });
@@ -279,6 +379,9 @@ describe('toAnthropicRequest: parameters', () => {
     expect(args).not.toHaveProperty('logit_bias');
     expect(args).not.toHaveProperty('metadata');
     // Neutral values change nothing and are not worth a warning.
-    expect(toAnthropicRequest(request({ n: 1, presence_penalty: 0, frequency_penalty: null, logprobs: false })).warnings).toEqual([]);
+    expect(
+      toAnthropicRequest(request({ n: 1, presence_penalty: 0, frequency_penalty: null, logprobs: false }))
+        .warnings,
+    ).toEqual([]);
   });
 });

@@ -6,7 +6,12 @@
 import type { ChatCompletionRequest, FunctionTool, ResponseFormat } from '../canonical.js';
 import type { CallWarning } from '../spec.js';
 import { anthropicMessagesRequestSchema } from './api.js';
-import type { AnthropicMessagesRequest, AnthropicTextBlockParam, AnthropicTool, AnthropicToolChoice } from './api.js';
+import type {
+  AnthropicMessagesRequest,
+  AnthropicTextBlockParam,
+  AnthropicTool,
+  AnthropicToolChoice,
+} from './api.js';
 import { toAnthropicConversation } from './to-anthropic-messages.js';
 
 /** Anthropic requires `max_tokens`; this is sent (with a warning) when the client gave none. */
@@ -68,12 +73,15 @@ export function toAnthropicRequest(request: ChatCompletionRequest): {
   if (request.temperature != null) args.temperature = temperature(request.temperature, warnings);
   if (request.top_p != null) args.top_p = request.top_p;
   if (typeof request.top_k === 'number') args.top_k = request.top_k;
+  else if (request.top_k != null)
+    warnings.push({ param: 'top_k', message: '`top_k` must be a number; not sent' });
   if (request.thinking !== undefined) {
     const thinking = thinkingSchema.safeParse(request.thinking);
     if (thinking.success) args.thinking = thinking.data;
     else warnings.push({ param: 'thinking', message: 'malformed `thinking` configuration; not sent' });
   }
-  if (request.stop != null) args.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.stop != null)
+    args.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.user !== undefined) args.metadata = { user_id: request.user };
   if (request.tools !== undefined) args.tools = toTools(request.tools, warnings);
   const toolChoice = toToolChoice(request);
@@ -97,7 +105,10 @@ function maxTokens(request: ChatCompletionRequest, warnings: CallWarning[]): num
 function temperature(value: number, warnings: CallWarning[]): number {
   if (value <= 1) return value;
   // OpenAI allows up to 2, Anthropic up to 1: sending 1 keeps the call alive and says so.
-  warnings.push({ param: 'temperature', message: `Anthropic accepts temperature up to 1; ${value} was sent as 1` });
+  warnings.push({
+    param: 'temperature',
+    message: `Anthropic accepts temperature up to 1; ${value} was sent as 1`,
+  });
   return 1;
 }
 
@@ -108,27 +119,43 @@ function toSystem(blocks: AnthropicTextBlockParam[]): AnthropicMessagesRequest['
   return only && !only.cache_control ? only.text : blocks;
 }
 
+/**
+ * The system-prompt instructions that stand in for JSON mode. Exported because Anthropic's wire has no
+ * JSON-mode flag: whatever answers on the other side (the mock upstream) can only recognise these.
+ */
+export const jsonModeInstructions = {
+  object: 'Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.',
+  /** Followed by a newline and the schema, as JSON. */
+  schema:
+    'Respond with a single valid JSON value that conforms to the JSON Schema below, and nothing else: no prose, no Markdown code fences.',
+} as const;
+
 function jsonInstruction(format: ResponseFormat | undefined, warnings: CallWarning[]): string | undefined {
   if (format === undefined || format.type === 'text') return undefined;
-  const caveat = 'Anthropic has no JSON output mode; the gateway asked for JSON in the system prompt instead, so the answer is not guaranteed to be valid JSON';
-  if (format.type === 'json_object') {
-    warnings.push({ param: 'response_format', message: caveat });
-    return 'Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.';
+  if (format.type !== 'json_object' && format.type !== 'json_schema') {
+    warnings.push({ param: 'response_format.type', message: 'unknown response_format type; ignored' });
+    return undefined;
   }
-  if (format.type === 'json_schema') {
-    warnings.push({ param: 'response_format', message: `${caveat} or to match the schema` });
-    const schema = format.json_schema.schema === undefined ? '' : `\n${JSON.stringify(format.json_schema.schema)}`;
-    return `Respond with a single valid JSON value that conforms to the JSON Schema "${format.json_schema.name}" below, and nothing else: no prose, no Markdown code fences.${schema}`;
-  }
-  warnings.push({ param: 'response_format.type', message: 'unknown response_format type; ignored' });
-  return undefined;
+  warnings.push({
+    param: 'response_format',
+    message:
+      'Anthropic has no JSON output mode; the gateway asked for JSON in the system prompt instead, so the answer is not guaranteed to be valid JSON' +
+      (format.type === 'json_schema' ? ' or to match the schema' : ''),
+  });
+  const schema = format.type === 'json_schema' ? format.json_schema.schema : undefined;
+  return schema === undefined
+    ? jsonModeInstructions.object
+    : `${jsonModeInstructions.schema}\n${JSON.stringify(schema)}`;
 }
 
 function toTools(tools: FunctionTool[], warnings: CallWarning[]): AnthropicTool[] {
   const converted: AnthropicTool[] = [];
   tools.forEach((tool, index) => {
     if (tool.type !== 'function') {
-      warnings.push({ param: `tools.${index}.type`, message: `tool type \`${String(tool.type)}\` is not supported by Anthropic; not sent` });
+      warnings.push({
+        param: `tools.${index}.type`,
+        message: `tool type \`${String(tool.type)}\` is not supported by Anthropic; not sent`,
+      });
       return;
     }
     const { name, description, parameters, strict } = tool.function;
@@ -158,8 +185,10 @@ function warnUnsupported(request: ChatCompletionRequest, warnings: CallWarning[]
     warnings.push({ param, message: `${what} is not supported by Anthropic; ignored` });
   if (request.n != null && request.n !== 1) unsupported('n', `n=${request.n} (several choices)`);
   if (request.seed != null) unsupported('seed', 'seed');
-  if (request.presence_penalty != null && request.presence_penalty !== 0) unsupported('presence_penalty', 'presence_penalty');
-  if (request.frequency_penalty != null && request.frequency_penalty !== 0) unsupported('frequency_penalty', 'frequency_penalty');
+  if (request.presence_penalty != null && request.presence_penalty !== 0)
+    unsupported('presence_penalty', 'presence_penalty');
+  if (request.frequency_penalty != null && request.frequency_penalty !== 0)
+    unsupported('frequency_penalty', 'frequency_penalty');
   if (request.logprobs === true) unsupported('logprobs', 'logprobs');
   if (request.top_logprobs != null) unsupported('top_logprobs', 'top_logprobs');
   if (request.metadata !== undefined && Object.keys(request.metadata).length > 0) {

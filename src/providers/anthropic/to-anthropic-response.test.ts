@@ -5,14 +5,22 @@ import { anthropicMessageSchema } from './api.js';
 import { fromAnthropicResponse } from './from-anthropic-response.js';
 import { toAnthropicMessage } from './to-anthropic-response.js';
 
-function completion(message: ChatCompletion['choices'][number]['message'], extra: Partial<ChatCompletion> = {}): ChatCompletion {
+function completion(
+  message: ChatCompletion['choices'][number]['message'],
+  extra: Partial<ChatCompletion> = {},
+): ChatCompletion {
   return {
     id: 'chatcmpl-abc123',
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'gpt-4o-2024-08-06',
     choices: [{ index: 0, message, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, prompt_tokens_details: { cached_tokens: 100 } },
+    usage: {
+      prompt_tokens: 120,
+      completion_tokens: 30,
+      total_tokens: 150,
+      prompt_tokens_details: { cached_tokens: 100 },
+    },
     ...extra,
   };
 }
@@ -29,7 +37,12 @@ describe('toAnthropicMessage', () => {
       stop_reason: 'end_turn',
       stop_sequence: null,
       // Anthropic counts cached tokens apart from input tokens.
-      usage: { input_tokens: 20, output_tokens: 30, cache_creation_input_tokens: 0, cache_read_input_tokens: 100 },
+      usage: {
+        input_tokens: 20,
+        output_tokens: 30,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 100,
+      },
     });
     expect(anthropicMessageSchema.safeParse(message).success).toBe(true);
   });
@@ -39,11 +52,18 @@ describe('toAnthropicMessage', () => {
       role: 'assistant',
       content: null,
       tool_calls: [
-        { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
+        {
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+        },
         { id: 'call_2', type: 'function', function: { name: 'broken', arguments: '{"location":' } },
       ],
     });
-    const message = toAnthropicMessage({ ...base, choices: [{ ...base.choices[0]!, finish_reason: 'tool_calls' }] }, 'm');
+    const message = toAnthropicMessage(
+      { ...base, choices: [{ ...base.choices[0]!, finish_reason: 'tool_calls' }] },
+      'm',
+    );
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
       { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { location: 'Paris' } },
@@ -52,7 +72,9 @@ describe('toAnthropicMessage', () => {
   });
 
   it('answers a completion without choices with empty content', () => {
-    expect(toAnthropicMessage({ ...completion({ role: 'assistant', content: 'x' }), choices: [] }, 'm').content).toEqual([]);
+    expect(
+      toAnthropicMessage({ ...completion({ role: 'assistant', content: 'x' }), choices: [] }, 'm').content,
+    ).toEqual([]);
   });
 
   it.each([
@@ -63,18 +85,29 @@ describe('toAnthropicMessage', () => {
     [null, 'end_turn'],
   ] as const)('maps finish_reason %s to stop_reason %s', (finishReason, stopReason) => {
     const base = completion({ role: 'assistant', content: 'x' });
-    const message = toAnthropicMessage({ ...base, choices: [{ ...base.choices[0]!, finish_reason: finishReason }] }, 'm');
+    const message = toAnthropicMessage(
+      { ...base, choices: [{ ...base.choices[0]!, finish_reason: finishReason }] },
+      'm',
+    );
     expect(message.stop_reason).toBe(stopReason);
   });
 
   it('keeps an msg_ id, keeps an OpenAI refusal as text, and reports zero usage when none is known', () => {
     const message = toAnthropicMessage(
-      completion({ role: 'assistant', content: null, refusal: 'I can’t help with that.' }, { id: 'msg_01X', usage: undefined }),
+      completion(
+        { role: 'assistant', content: null, refusal: 'I can’t help with that.' },
+        { id: 'msg_01X', usage: undefined },
+      ),
       'm',
     );
     expect(message.id).toBe('msg_01X');
     expect(message.content).toEqual([{ type: 'text', text: 'I can’t help with that.' }]);
-    expect(message.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(message.usage).toEqual({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    });
   });
 
   it('gives back a recorded Anthropic message, thinking included, after a trip through the OpenAI form', () => {
@@ -90,7 +123,12 @@ describe('toAnthropicMessage', () => {
       model: original.model,
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 602, output_tokens: 93, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: {
+        input_tokens: 602,
+        output_tokens: 93,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
     });
   });
 });

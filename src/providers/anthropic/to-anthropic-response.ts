@@ -41,7 +41,8 @@ export function toMessageId(id: string | undefined): string {
 export function toToolInput(argumentsText: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(argumentsText);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // Falls through: the client's tool then rejects `{}` and the model can retry, as with any bad input.
   }
@@ -53,7 +54,12 @@ function toContentBlocks(message: ChatMessage): AnthropicContentBlock[] {
   const text = textOf(message);
   if (text !== '') blocks.push({ type: 'text', text });
   for (const call of message.tool_calls ?? []) {
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: toToolInput(call.function.arguments) });
+    blocks.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.function.name,
+      input: toToolInput(call.function.arguments),
+    });
   }
   return blocks;
 }
@@ -65,7 +71,8 @@ function textOf(message: ChatMessage): string {
     typeof content === 'string'
       ? [content]
       : (content ?? []).map((part) => {
-          const value = part.type === 'refusal' && 'refusal' in part ? part.refusal : 'text' in part ? part.text : '';
+          const value =
+            part.type === 'refusal' && 'refusal' in part ? part.refusal : 'text' in part ? part.text : '';
           return typeof value === 'string' ? value : '';
         });
   if (typeof message.refusal === 'string') texts.push(message.refusal);

@@ -9,7 +9,10 @@ import { fromAnthropicStream, readAnthropicEvents } from './from-anthropic-strea
 import { toAnthropicMessage } from './to-anthropic-response.js';
 import { toAnthropicEvents } from './to-anthropic-stream.js';
 
-function chunk(delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk {
+function chunk(
+  delta: ChatCompletionChunkChoice['delta'],
+  finishReason: ChatCompletionChunkChoice['finish_reason'] = null,
+): ChatCompletionChunk {
   return {
     id: 'chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG',
     object: 'chat.completion.chunk',
@@ -25,16 +28,29 @@ const openAIChunks: ChatCompletionChunk[] = [
   chunk({ role: 'assistant', content: '', refusal: null }),
   chunk({ content: 'Checking' }),
   chunk({ content: ' both cities.' }),
-  chunk({ tool_calls: [{ index: 0, id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({
+    tool_calls: [
+      { index: 0, id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '' } },
+    ],
+  }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: ' "Paris"}' } }] }),
-  chunk({ tool_calls: [{ index: 1, id: 'call_rome', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({
+    tool_calls: [
+      { index: 1, id: 'call_rome', type: 'function', function: { name: 'get_weather', arguments: '' } },
+    ],
+  }),
   chunk({ tool_calls: [{ index: 1, function: { arguments: '{"location": "Rome"}' } }] }),
   chunk({}, 'tool_calls'),
   {
     ...chunk({}),
     choices: [],
-    usage: { prompt_tokens: 150, completion_tokens: 42, total_tokens: 192, prompt_tokens_details: { cached_tokens: 128 } },
+    usage: {
+      prompt_tokens: 150,
+      completion_tokens: 42,
+      total_tokens: 192,
+      prompt_tokens_details: { cached_tokens: 128 },
+    },
   },
 ];
 
@@ -45,10 +61,12 @@ async function* replay<T>(items: T[]): AsyncGenerator<T> {
 describe('toAnthropicEvents: the event sequence', () => {
   it('opens and closes one block at a time and ends with message_delta and message_stop', async () => {
     const events = await collect(toAnthropicEvents(replay(openAIChunks), 'my-claude'));
-    expect(events.map(({ event, data }) => {
-      expect(data.type).toBe(event);
-      return event;
-    })).toEqual([
+    expect(
+      events.map(({ event, data }) => {
+        expect(data.type).toBe(event);
+        return event;
+      }),
+    ).toEqual([
       'message_start',
       'content_block_start',
       'content_block_delta',
@@ -74,7 +92,12 @@ describe('toAnthropicEvents: the event sequence', () => {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+        usage: {
+          input_tokens: 0,
+          output_tokens: 0,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+        },
       },
     });
     expect(events[5]?.data).toEqual({
@@ -90,14 +113,22 @@ describe('toAnthropicEvents: the event sequence', () => {
     expect(events.at(-2)?.data).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'tool_use', stop_sequence: null },
-      usage: { input_tokens: 22, output_tokens: 42, cache_creation_input_tokens: 0, cache_read_input_tokens: 128 },
+      usage: {
+        input_tokens: 22,
+        output_tokens: 42,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 128,
+      },
     });
   });
 
   it('still produces a complete message for a stream without chunks', async () => {
     const events = await collect(toAnthropicEvents(replay([]), 'm'));
     expect(events.map((event) => event.event)).toEqual(['message_start', 'message_delta', 'message_stop']);
-    expect(events[1]?.data).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 0 } });
+    expect(events[1]?.data).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+      usage: { output_tokens: 0 },
+    });
   });
 
   it('rethrows a failure of the upstream stream for the route to report', async () => {
@@ -124,7 +155,13 @@ describe('toAnthropicEvents and toAnthropicMessage, read by the official @anthro
         message: {
           role: 'assistant',
           content: 'Checking.',
-          tool_calls: [{ id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+          tool_calls: [
+            {
+              id: 'call_paris',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+            },
+          ],
         },
         finish_reason: 'tool_calls',
       },
@@ -138,7 +175,10 @@ describe('toAnthropicEvents and toAnthropicMessage, read by the official @anthro
       request.on('data', (part: Buffer) => parts.push(part));
       request.on('end', () => {
         void (async () => {
-          const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { model: string; stream?: boolean };
+          const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+            model: string;
+            stream?: boolean;
+          };
           if (body.stream !== true) {
             response.writeHead(200, { 'content-type': 'application/json' });
             response.end(JSON.stringify(toAnthropicMessage(completion, body.model)));
@@ -161,7 +201,11 @@ describe('toAnthropicEvents and toAnthropicMessage, read by the official @anthro
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const params = { model: 'my-claude', max_tokens: 256, messages: [{ role: 'user' as const, content: 'Weather in Paris and Rome?' }] };
+  const params = {
+    model: 'my-claude',
+    max_tokens: 256,
+    messages: [{ role: 'user' as const, content: 'Weather in Paris and Rome?' }],
+  };
 
   it('messages.stream(): finalMessage() rebuilds text and tool_use blocks, stop reason and usage', async () => {
     source = () => replay(openAIChunks);
@@ -206,22 +250,35 @@ describe('toAnthropicEvents and toAnthropicMessage, read by the official @anthro
       ],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: 50, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: {
+        input_tokens: 50,
+        output_tokens: 12,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
     });
   });
 
   it('the documented Anthropic tool-use stream survives the trip through OpenAI chunks and back', async () => {
     source = () =>
-      fromAnthropicStream(readAnthropicEvents(replaySse(readFixture('stream-tool-use.sse.txt')), 'anthropic-test'), {
-        provider: 'anthropic-test',
-      });
+      fromAnthropicStream(
+        readAnthropicEvents(replaySse(readFixture('stream-tool-use.sse.txt')), 'anthropic-test'),
+        {
+          provider: 'anthropic-test',
+        },
+      );
     const message = await client.messages.stream(params).finalMessage();
     expect(message).toMatchObject({
       id: 'msg_014p7gG3wDgGV9EUtLvnow3U',
       stop_reason: 'tool_use',
       content: [
         { type: 'text', text: "Okay, let's check the weather for San Francisco, CA:" },
-        { type: 'tool_use', id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', input: { location: 'San Francisco, CA', unit: 'fahrenheit' } },
+        {
+          type: 'tool_use',
+          id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+          name: 'get_weather',
+          input: { location: 'San Francisco, CA', unit: 'fahrenheit' },
+        },
       ],
       usage: { input_tokens: 472, output_tokens: 89 },
     });

@@ -65,9 +65,17 @@ export async function* toAnthropicEvents(
       if (open !== 'text') {
         yield* closeOpenBlock();
         open = 'text';
-        yield serverEvent({ type: 'content_block_start', index: ++lastIndex, content_block: { type: 'text', text: '' } });
+        yield serverEvent({
+          type: 'content_block_start',
+          index: ++lastIndex,
+          content_block: { type: 'text', text: '' },
+        });
       }
-      yield serverEvent({ type: 'content_block_delta', index: lastIndex, delta: { type: 'text_delta', text } });
+      yield serverEvent({
+        type: 'content_block_delta',
+        index: lastIndex,
+        delta: { type: 'text_delta', text },
+      });
     }
     for (const call of choice.delta.tool_calls ?? []) {
       let index = toolBlocks.get(call.index);
@@ -91,7 +99,11 @@ export async function* toAnthropicEvents(
       // calls) still goes to that block's index, which the SDK accumulates by.
       const fragment = call.function?.arguments;
       if (fragment) {
-        yield serverEvent({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: fragment } });
+        yield serverEvent({
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: fragment },
+        });
       }
     }
     if (choice.finish_reason) finishReason = choice.finish_reason;

@@ -147,23 +147,3 @@ export const geminiBatchEmbedContentsResponseSchema = z.looseObject({
 });
 
 export type GeminiBatchEmbedContentsResponse = z.infer<typeof geminiBatchEmbedContentsResponseSchema>;
-
-/** `{error:{code,message,status,details}}`, sometimes wrapped in an array by the streaming endpoint. */
-const errorObjectSchema = z.looseObject({
-  error: z.looseObject({
-    code: z.number().nullish(),
-    message: z.string().nullish(),
-    /** The gRPC status name: RESOURCE_EXHAUSTED, INVALID_ARGUMENT, UNAVAILABLE… */
-    status: z.string().nullish(),
-    details: z
-      .array(z.looseObject({ '@type': z.string().nullish(), retryDelay: z.string().nullish() }))
-      .nullish(),
-  }),
-});
-
-export const geminiErrorBodySchema = z.union([
-  errorObjectSchema,
-  z.tuple([errorObjectSchema]).rest(z.unknown()),
-]);
-
-export type GeminiErrorBody = z.infer<typeof errorObjectSchema>;

@@ -15,16 +15,7 @@ import type { GeminiCandidate, GeminiUsageMetadata } from './api.js';
 import { convertGeminiUsage } from './convert-gemini-usage.js';
 import { parseGeminiResponse, readCandidate, throwIfPromptBlocked } from './from-gemini-response.js';
 import type { GeminiResponseContext } from './from-gemini-response.js';
-import { refineGeminiError } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-
-/**
- * `readJsonEvents` stops at an end marker and treats a body without one as cut. Gemini's end is the
- * end of the body, so a marker no server can send is appended there: the shared reader keeps doing
- * JSON parsing and error events, and the body is read to its end, which keeps the connection reusable
- * (stopping early would destroy the socket). Whether the stream was complete is checked below.
- */
-const endOfBody = '\u0000end-of-body';
 
 interface CandidateState {
   toolCallCount: number;
@@ -43,38 +34,32 @@ export async function* fromGeminiStream(
   const candidates = new Map<number, CandidateState>();
   let header: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let usage: GeminiUsageMetadata | undefined;
-  try {
-    for await (const { data } of readJsonEvents(appendEndMarker(events), {
-      provider: context.provider,
-      doneData: endOfBody,
-    })) {
-      const response = parseGeminiResponse(data, context.provider);
-      throwIfPromptBlocked(response, context.provider);
-      // Every event repeats the response id and model version; the first one names the whole stream.
-      const current = (header ??= {
-        id: response.responseId ?? `chatcmpl-${randomUUID()}`,
-        created: Math.floor(Date.now() / 1000),
-        model: response.modelVersion ?? context.model,
-      });
-      if (response.usageMetadata) usage = response.usageMetadata;
-      const chunk = (choice: ChatCompletionChunkChoice): ChatCompletionChunk => ({
-        ...current,
-        object: 'chat.completion.chunk',
-        choices: [choice],
-      });
-      for (const [position, candidate] of (response.candidates ?? []).entries()) {
-        const index = candidate.index ?? position;
-        let state = candidates.get(index);
-        if (state === undefined) {
-          state = { toolCallCount: 0, calledFunctions: false, finished: false };
-          candidates.set(index, state);
-          yield chunk({ index, delta: { role: 'assistant', content: '' }, finish_reason: null });
-        }
-        for (const choice of candidateChoices(candidate, index, state)) yield chunk(choice);
+  // Gemini's stream ends with its body; whether every candidate finished is checked after the loop.
+  for await (const { data } of readJsonEvents(events, { provider: context.provider, end: 'body' })) {
+    const response = parseGeminiResponse(data, context.provider);
+    throwIfPromptBlocked(response, context.provider);
+    // Every event repeats the response id and model version; the first one names the whole stream.
+    const current = (header ??= {
+      id: response.responseId ?? `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: response.modelVersion ?? context.model,
+    });
+    if (response.usageMetadata) usage = response.usageMetadata;
+    const chunk = (choice: ChatCompletionChunkChoice): ChatCompletionChunk => ({
+      ...current,
+      object: 'chat.completion.chunk',
+      choices: [choice],
+    });
+    for (const [position, candidate] of (response.candidates ?? []).entries()) {
+      const index = candidate.index ?? position;
+      let state = candidates.get(index);
+      if (state === undefined) {
+        state = { toolCallCount: 0, calledFunctions: false, finished: false };
+        candidates.set(index, state);
+        yield chunk({ index, delta: { role: 'assistant', content: '' }, finish_reason: null });
       }
+      for (const choice of candidateChoices(candidate, index, state)) yield chunk(choice);
     }
-  } catch (error) {
-    throw refineGeminiError(error);
   }
   const unfinished = candidates.size === 0 || [...candidates.values()].some((state) => !state.finished);
   if (unfinished) {
@@ -117,11 +102,4 @@ function candidateChoices(
     choices.push({ index, delta: {}, finish_reason: finish });
   }
   return choices;
-}
-
-async function* appendEndMarker(
-  events: AsyncIterable<EventSourceMessage>,
-): AsyncGenerator<EventSourceMessage> {
-  yield* events;
-  yield { data: endOfBody };
 }

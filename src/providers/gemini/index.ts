@@ -8,7 +8,6 @@ import type { ChatResult, EmbeddingsResult, ProviderAdapter } from '../spec.js';
 import { UpstreamHttp } from '../shared/http.js';
 import { httpOptionsFromConfig } from '../shared/http-options.js';
 import { fromGeminiEmbedResponses, toGeminiEmbedRequest } from './gemini-embeddings.js';
-import { refineGeminiError } from './gemini-error.js';
 import { geminiUrlPath } from './gemini-model-path.js';
 import { fromGeminiResponse, parseGeminiResponse } from './from-gemini-response.js';
 import { fromGeminiStream } from './from-gemini-stream.js';
@@ -42,42 +41,29 @@ export function createGeminiAdapter(config: ProviderConfig): ProviderAdapter {
       const model = geminiUrlPath(request.model);
       const call = { body: args, signal: options.signal, headers: options.headers };
       const context = { provider, model: request.model };
-      try {
-        if (request.stream !== true) {
-          const { body } = await http.postJson({ ...call, path: `/v1beta/${model}:generateContent` });
-          return {
-            kind: 'response',
-            response: fromGeminiResponse(parseGeminiResponse(body, provider), context),
-            warnings,
-          };
-        }
-        const events = await http.postEventStream({
-          ...call,
-          path: `/v1beta/${model}:streamGenerateContent?alt=sse`,
-        });
-        return { kind: 'stream', stream: fromGeminiStream(events, context), warnings };
-      } catch (error) {
-        throw refineGeminiError(error);
+      if (request.stream !== true) {
+        const { body } = await http.postJson({ ...call, path: `/v1beta/${model}:generateContent` });
+        return {
+          kind: 'response',
+          response: fromGeminiResponse(parseGeminiResponse(body, provider), context),
+          warnings,
+        };
       }
+      const events = await http.postEventStream({
+        ...call,
+        path: `/v1beta/${model}:streamGenerateContent?alt=sse`,
+      });
+      return { kind: 'stream', stream: fromGeminiStream(events, context), warnings };
     },
 
     async embed(request, options): Promise<EmbeddingsResult> {
       const { batches, texts, warnings } = toGeminiEmbedRequest(request, provider);
       const path = `/v1beta/${geminiUrlPath(request.model)}:batchEmbedContents`;
       const bodies: unknown[] = [];
-      try {
-        // One batch after the other: a large input should not take several rate-limit slots at once.
-        for (const batch of batches) {
-          const { body } = await http.postJson({
-            path,
-            body: batch,
-            signal: options.signal,
-            headers: options.headers,
-          });
-          bodies.push(body);
-        }
-      } catch (error) {
-        throw refineGeminiError(error);
+      // One batch after the other: a large input should not take several rate-limit slots at once.
+      for (const batch of batches) {
+        const { body } = await http.postJson({ path, body: batch, signal: options.signal, headers: options.headers });
+        bodies.push(body);
       }
       const context = { provider, model: request.model, texts, encodingFormat: request.encoding_format };
       const result = fromGeminiEmbedResponses(bodies, context);

@@ -23,7 +23,8 @@ import { paceChunks, sleep } from './pace-chunks.js';
  */
 export function createMockAdapter(config: ProviderConfig): ProviderAdapter {
   const provider = config.id;
-  const controlsFor = (options: CallOptions): MockControls => readMockControls(lowerCaseHeaders(config.headers, options.headers));
+  const controlsFor = (options: CallOptions): MockControls =>
+    readMockControls(lowerCaseHeaders(config.headers, options.headers));
 
   return {
     id: provider,
@@ -60,7 +61,8 @@ function throwIfFailing(controls: MockControls, provider: string): void {
   const status = controls.failStatus;
   if (status === undefined) return;
   const message = failureMessage(controls, status);
-  const code = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  const code =
+    status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
   throw new UpstreamCallError(message, {
     kind: 'http',
     provider,
@@ -80,10 +82,13 @@ async function* cutAfter(
   let sent = 0;
   for await (const chunk of chunks) {
     if (limit !== undefined && sent >= limit) {
-      throw new UpstreamCallError(`[mock] ${provider} stream cut after ${limit} chunks (x-mock-cut-after-chunks)`, {
-        kind: 'stream',
-        provider,
-      });
+      throw new UpstreamCallError(
+        `[mock] ${provider} stream cut after ${limit} chunks (x-mock-cut-after-chunks)`,
+        {
+          kind: 'stream',
+          provider,
+        },
+      );
     }
     sent += 1;
     yield chunk;

@@ -38,7 +38,8 @@ function sample(schema: Schema, context: SampleContext): unknown {
   if (context.depth > hardDepthLimit) return null;
   const resolved = resolveReference(schema, context.root);
   if ('const' in resolved) return resolved.const;
-  if (Array.isArray(resolved.enum) && resolved.enum.length > 0) return resolved.enum[context.index % resolved.enum.length];
+  if (Array.isArray(resolved.enum) && resolved.enum.length > 0)
+    return resolved.enum[context.index % resolved.enum.length];
   const choice = firstNonNullOption(resolved.anyOf) ?? firstNonNullOption(resolved.oneOf);
   if (choice !== undefined) return sample(choice, context);
   if (Array.isArray(resolved.allOf)) return sample(mergeAll(resolved, context.root), context);
@@ -68,7 +69,12 @@ function sampleObject(schema: Schema, context: SampleContext): Record<string, un
   for (const [name, property] of Object.entries(properties)) {
     // Optional properties are filled too (as a model usually does) until recursion gets deep.
     if (!required.has(name) && context.depth >= optionalDepthLimit) continue;
-    result[name] = sample(isSchema(property) ? property : {}, { ...context, depth: context.depth + 1, name, index: 0 });
+    result[name] = sample(isSchema(property) ? property : {}, {
+      ...context,
+      depth: context.depth + 1,
+      name,
+      index: 0,
+    });
   }
   for (const name of required) {
     if (!(name in result)) result[name] = `mock ${name}`;
@@ -78,7 +84,11 @@ function sampleObject(schema: Schema, context: SampleContext): Record<string, un
 
 function sampleArray(schema: Schema, context: SampleContext): unknown[] {
   const child = { ...context, depth: context.depth + 1 };
-  const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined;
+  const prefix = Array.isArray(schema.prefixItems)
+    ? schema.prefixItems
+    : Array.isArray(schema.items)
+      ? schema.items
+      : undefined;
   if (prefix !== undefined) {
     return prefix.map((item, index) => sample(isSchema(item) ? item : {}, { ...child, index }));
   }
@@ -116,7 +126,12 @@ function sampleString(schema: Schema, context: SampleContext): string {
 }
 
 function sampleNumber(schema: Schema, integer: boolean, index: number): number {
-  const step = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : integer ? 1 : undefined;
+  const step =
+    typeof schema.multipleOf === 'number' && schema.multipleOf > 0
+      ? schema.multipleOf
+      : integer
+        ? 1
+        : undefined;
   const { low, high } = bounds(schema, integer, step);
   let value = (integer ? 42 : 4.2) + index;
   if (low !== undefined && value < low) value = low + index;
@@ -188,10 +203,15 @@ function firstNonNullOption(options: unknown): Schema | undefined {
 /** Folds `allOf` members into one schema: properties merged, required lists joined. */
 function mergeAll(schema: Schema, root: Schema): Schema {
   const { allOf, ...rest } = schema;
-  const members = asArray(allOf).filter(isSchema).map((member) => resolveReference(member, root));
+  const members = asArray(allOf)
+    .filter(isSchema)
+    .map((member) => resolveReference(member, root));
   let merged: Schema = rest;
   for (const member of members) {
-    const properties = { ...(isSchema(merged.properties) ? merged.properties : {}), ...(isSchema(member.properties) ? member.properties : {}) };
+    const properties = {
+      ...(isSchema(merged.properties) ? merged.properties : {}),
+      ...(isSchema(member.properties) ? member.properties : {}),
+    };
     const required = [...asArray(merged.required), ...asArray(member.required)];
     merged = { ...member, ...merged, properties, required };
   }

@@ -4,16 +4,21 @@
  * content in pieces of a few tokens, tool calls as an id/name chunk then argument fragments, a finish
  * chunk per choice and, when asked, a last usage chunk with empty `choices`.
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionChunkChoice, ToolCall, ToolCallDelta } from '../canonical.js';
-import { countTextTokens, messageText, splitIntoTokenPieces } from './mock-tokens.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ToolCall,
+  ToolCallDelta,
+} from '../canonical.js';
+import { countTextTokens, defaultPieceTokens, messageText, splitIntoTokenPieces } from './mock-tokens.js';
 
 export interface MockChunkOptions {
   /** Append the usage chunk (`stream_options.include_usage`); non-final chunks then carry `usage: null`. */
   includeUsage?: boolean;
 }
 
-/** Tokens per content or argument piece; OpenAI sends one to a few tokens per chunk. */
-const tokensPerPiece = 3;
+const tokensPerPiece = defaultPieceTokens;
 
 /**
  * @example
@@ -21,7 +26,10 @@ const tokensPerPiece = 3;
  * // → [{ delta: { role: 'assistant', content: '' } }, { delta: { content: '[mock] You' } }, …,
  * //    { delta: {}, finish_reason: 'stop' }, { choices: [], usage: {…} }]
  */
-export function toMockChunks(completion: ChatCompletion, options: MockChunkOptions = {}): ChatCompletionChunk[] {
+export function toMockChunks(
+  completion: ChatCompletion,
+  options: MockChunkOptions = {},
+): ChatCompletionChunk[] {
   const includeUsage = options.includeUsage === true;
   const chunks: ChatCompletionChunk[] = [];
   const push = (choices: ChatCompletionChunkChoice[]): void => {

@@ -17,7 +17,10 @@ export const defaultMockDimensions = 256;
  * createMockEmbeddings({ model: 'mock-embed', input: ['a cat', 'a cat'] }).data[0].embedding.length // → 256
  */
 export function createMockEmbeddings(request: EmbeddingsRequest): EmbeddingsResponse {
-  const dimensions = request.dimensions !== undefined && request.dimensions > 0 ? Math.floor(request.dimensions) : defaultMockDimensions;
+  const dimensions =
+    request.dimensions !== undefined && request.dimensions > 0
+      ? Math.floor(request.dimensions)
+      : defaultMockDimensions;
   const inputs = normaliseInputs(request.input);
   let promptTokens = 0;
   const data = inputs.map((input, index) => {
@@ -29,7 +32,12 @@ export function createMockEmbeddings(request: EmbeddingsRequest): EmbeddingsResp
       embedding: request.encoding_format === 'base64' ? toBase64(vector) : Array.from(vector),
     };
   });
-  return { object: 'list', data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
+  return {
+    object: 'list',
+    data,
+    model: request.model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  };
 }
 
 /** The unit vector for one text (float32, as real embedding APIs return). */
@@ -37,7 +45,8 @@ export function embedText(text: string, dimensions: number): Float32Array {
   const vector = new Float32Array(dimensions);
   const normalised = text.toLowerCase().replace(/\s+/g, ' ').trim();
   const padded = ` ${normalised} `;
-  for (let start = 0; start + 3 <= padded.length; start += 1) addFeature(vector, padded.slice(start, start + 3), 1);
+  for (let start = 0; start + 3 <= padded.length; start += 1)
+    addFeature(vector, padded.slice(start, start + 3), 1);
   // Whole words weigh more than trigrams so shared vocabulary dominates shared spelling.
   for (const word of normalised.split(' ')) if (word !== '') addFeature(vector, `w:${word}`, 2);
   let norm = 0;

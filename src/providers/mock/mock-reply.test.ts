@@ -1,13 +1,13 @@
 /**
  * The mock model's replies: echo, schema-valid JSON and tool calls, n / stop / max_tokens, realistic
- * usage, and a chunk sequence that reassembles into the same completion. JSON output is checked with
- * zod's own JSON Schema reader, not with the generator that produced it.
+ * usage. JSON output is checked with zod's own JSON Schema reader, not with the generator that
+ * produced it.
  */
 import { encode } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ToolCall } from '../canonical.js';
-import { createMockCompletion, toMockChunks } from './mock-reply.js';
+import type { ChatCompletion, ChatCompletionRequest, ToolCall } from '../canonical.js';
+import { createMockCompletion } from './mock-reply.js';
 
 const ask = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
   model: 'mock-gpt',
@@ -41,14 +41,25 @@ const orderSchema = {
     items: {
       type: 'array',
       minItems: 2,
-      items: { type: 'object', properties: { sku: { type: 'string', maxLength: 4 }, quantity: { type: 'integer', minimum: 1 } }, required: ['sku', 'quantity'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: { sku: { type: 'string', maxLength: 4 }, quantity: { type: 'integer', minimum: 1 } },
+        required: ['sku', 'quantity'],
+        additionalProperties: false,
+      },
     },
     note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     customer: { $ref: '#/$defs/customer' },
   },
   required: ['id', 'total', 'status', 'items', 'note', 'customer'],
   additionalProperties: false,
-  $defs: { customer: { type: 'object', properties: { email: { type: 'string', format: 'email' }, vip: { type: 'boolean' } }, required: ['email', 'vip'] } },
+  $defs: {
+    customer: {
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email' }, vip: { type: 'boolean' } },
+      required: ['email', 'vip'],
+    },
+  },
 };
 
 const treeSchema = {
@@ -83,7 +94,13 @@ describe('createMockCompletion', () => {
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'first question' },
         { role: 'assistant', content: 'an answer' },
-        { role: 'user', content: [{ type: 'text', text: 'Hi   there,' }, { type: 'text', text: 'mock!' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi   there,' },
+            { type: 'text', text: 'mock!' },
+          ],
+        },
       ],
     });
     const choice = onlyMessage(completion);
@@ -91,7 +108,9 @@ describe('createMockCompletion', () => {
     expect(choice.finish_reason).toBe('stop');
     expect(completion.usage?.completion_tokens).toBe(encode('[mock] You said: Hi there, mock!').length);
     expect(completion.usage?.prompt_tokens).toBeGreaterThan(15);
-    expect(completion.usage?.total_tokens).toBe((completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0));
+    expect(completion.usage?.total_tokens).toBe(
+      (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
+    );
   });
 
   it('is deterministic, keeps long echoes short and says it is fake when there is nothing to echo', () => {
@@ -104,17 +123,26 @@ describe('createMockCompletion', () => {
   });
 
   it('answers json_object with a JSON object and json_schema with a value that validates', () => {
-    const object: unknown = JSON.parse(onlyMessage(createMockCompletion(ask('hi', { response_format: { type: 'json_object' } }))).message.content as string);
+    const object: unknown = JSON.parse(
+      onlyMessage(createMockCompletion(ask('hi', { response_format: { type: 'json_object' } }))).message
+        .content as string,
+    );
     expect(object).toMatchObject({ mock: true });
     for (const schema of [orderSchema, treeSchema]) {
-      const completion = createMockCompletion(ask('order', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema, strict: true } } }));
+      const completion = createMockCompletion(
+        ask('order', {
+          response_format: { type: 'json_schema', json_schema: { name: 'x', schema, strict: true } },
+        }),
+      );
       const value: unknown = JSON.parse(onlyMessage(completion).message.content as string);
       expect(validate(schema, value)).toEqual([]);
     }
   });
 
   it('calls the first tool with arguments generated from its parameters schema', () => {
-    const completion = createMockCompletion(ask('weather in Paris?', { tools: [weatherTool, { type: 'function', function: { name: 'other' } }] }));
+    const completion = createMockCompletion(
+      ask('weather in Paris?', { tools: [weatherTool, { type: 'function', function: { name: 'other' } }] }),
+    );
     const choice = onlyMessage(completion);
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
@@ -124,20 +152,42 @@ describe('createMockCompletion', () => {
     const args = JSON.parse(call.function.arguments) as Record<string, unknown>;
     expect(Object.keys(args)).toEqual(expect.arrayContaining(['city', 'unit']));
     expect(validate(weatherTool.function.parameters, args)).toEqual([]);
-    expect(createMockCompletion(ask('weather in Paris?', { tools: [weatherTool] })).choices[0]?.message.tool_calls?.[0]?.id).toBe(call.id);
+    expect(
+      createMockCompletion(ask('weather in Paris?', { tools: [weatherTool] })).choices[0]?.message
+        .tool_calls?.[0]?.id,
+    ).toBe(call.id);
   });
 
   it('honours a named tool_choice, tool_choice none, and answers in text after a tool result', () => {
-    const tools = [weatherTool, { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] } } }];
-    const named = createMockCompletion(ask('x', { tools, tool_choice: { type: 'function', function: { name: 'lookup' } } }));
+    const tools = [
+      weatherTool,
+      {
+        type: 'function' as const,
+        function: {
+          name: 'lookup',
+          parameters: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] },
+        },
+      },
+    ];
+    const named = createMockCompletion(
+      ask('x', { tools, tool_choice: { type: 'function', function: { name: 'lookup' } } }),
+    );
     expect(onlyMessage(named).message.tool_calls?.[0]?.function.name).toBe('lookup');
-    expect(onlyMessage(createMockCompletion(ask('x', { tools, tool_choice: 'none' }))).message.tool_calls).toBeUndefined();
+    expect(
+      onlyMessage(createMockCompletion(ask('x', { tools, tool_choice: 'none' }))).message.tool_calls,
+    ).toBeUndefined();
     const afterResult = createMockCompletion({
       model: 'm',
       tools,
       messages: [
         { role: 'user', content: 'weather?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+          ],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
       ],
     });
@@ -156,13 +206,18 @@ describe('createMockCompletion', () => {
     const three = createMockCompletion(ask('hello', { n: 3 }));
     expect(three.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
     expect(three.usage?.completion_tokens).toBe(3 * (single.usage?.completion_tokens ?? 0));
-    const calls = createMockCompletion(ask('x', { n: 2, tools: [weatherTool] })).choices.map((choice) => choice.message.tool_calls?.[0]?.id);
+    const calls = createMockCompletion(ask('x', { n: 2, tools: [weatherTool] })).choices.map(
+      (choice) => choice.message.tool_calls?.[0]?.id,
+    );
     expect(new Set(calls).size).toBe(2);
   });
 
   it('cuts at the first stop sequence with finish stop', () => {
     const completion = createMockCompletion(ask('alpha beta gamma', { stop: ['gamma', 'beta'] }));
-    expect(onlyMessage(completion)).toMatchObject({ message: { content: '[mock] You said: alpha ' }, finish_reason: 'stop' });
+    expect(onlyMessage(completion)).toMatchObject({
+      message: { content: '[mock] You said: alpha ' },
+      finish_reason: 'stop',
+    });
   });
 
   it('cuts at max_tokens / max_completion_tokens with finish length', () => {
@@ -171,61 +226,11 @@ describe('createMockCompletion', () => {
     expect(choice.finish_reason).toBe('length');
     expect(encode(choice.message.content as string)).toHaveLength(3);
     expect(completion.usage?.completion_tokens).toBe(3);
-    const preferred = createMockCompletion(ask('one two three four five six', { max_tokens: 100, max_completion_tokens: 2 }));
+    const preferred = createMockCompletion(
+      ask('one two three four five six', { max_tokens: 100, max_completion_tokens: 2 }),
+    );
     expect(preferred.usage?.completion_tokens).toBe(2);
     const toolCut = createMockCompletion(ask('x', { tools: [weatherTool], max_tokens: 4 }));
     expect(onlyMessage(toolCut).finish_reason).toBe('length');
-  });
-});
-
-/** Folds a chunk sequence back into choices, the way SDK stream helpers do. */
-function reassemble(chunks: ChatCompletionChunk[]) {
-  const choices = new Map<number, { content: string; finish: string | null; calls: ToolCall[] }>();
-  for (const chunk of chunks) {
-    for (const choice of chunk.choices) {
-      const state = choices.get(choice.index) ?? { content: '', finish: null, calls: [] };
-      choices.set(choice.index, state);
-      state.content += choice.delta.content ?? '';
-      for (const delta of choice.delta.tool_calls ?? []) {
-        const call = state.calls[delta.index] ?? { id: '', type: 'function', function: { name: '', arguments: '' } };
-        state.calls[delta.index] = call;
-        call.id += delta.id ?? '';
-        call.function.name += delta.function?.name ?? '';
-        call.function.arguments += delta.function?.arguments ?? '';
-      }
-      state.finish = choice.finish_reason ?? state.finish;
-    }
-  }
-  return [...choices.values()];
-}
-
-describe('toMockChunks', () => {
-  it('streams role, small content pieces, finish, then usage — and reassembles exactly', () => {
-    const completion = createMockCompletion(ask('Héllo 👋🏽 wörld, 日本語のテキスト! '.repeat(3)));
-    const chunks = toMockChunks(completion, { includeUsage: true });
-    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: '', refusal: null });
-    const last = chunks.at(-1);
-    expect(last?.choices).toEqual([]);
-    expect(last?.usage).toEqual(completion.usage);
-    expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
-    // Pieces are 3 tokens in context; re-encoded alone a piece may split into a couple more.
-    for (const chunk of chunks.slice(1, -2)) expect(encode(chunk.choices[0]?.delta.content ?? '').length).toBeLessThanOrEqual(6);
-    expect(chunks.length).toBeGreaterThan(10);
-    expect(reassemble(chunks)).toEqual([{ content: onlyMessage(completion).message.content, finish: 'stop', calls: [] }]);
-    expect(toMockChunks(completion).some((chunk) => chunk.choices.length === 0 || 'usage' in chunk)).toBe(false);
-  });
-
-  it('streams a tool call as an id/name chunk then argument fragments', () => {
-    const completion = createMockCompletion(ask('x', { tools: [weatherTool], n: 2 }));
-    const chunks = toMockChunks(completion);
-    expect(chunks[0]?.choices[0]?.delta).toMatchObject({
-      role: 'assistant',
-      content: null,
-      tool_calls: [{ index: 0, id: expect.stringMatching(/^call_/) as string, type: 'function', function: { name: 'get_weather', arguments: '' } }],
-    });
-    expect(chunks[1]?.choices[0]?.delta.tool_calls?.[0]).toEqual({ index: 0, function: { arguments: expect.any(String) as string } });
-    const rebuilt = reassemble(chunks);
-    expect(rebuilt.map((choice) => choice.finish)).toEqual(['tool_calls', 'tool_calls']);
-    expect(rebuilt.map((choice) => choice.calls)).toEqual(completion.choices.map((choice) => choice.message.tool_calls));
   });
 });

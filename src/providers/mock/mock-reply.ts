@@ -39,18 +39,28 @@ const greeting = '[mock] Hello from the Gatehouse mock model. This is a fake rep
  * createMockCompletion({ model: 'demo', messages: [{ role: 'user', content: 'Hi there' }] })
  *   .choices[0].message.content // → '[mock] You said: Hi there'
  */
-export function createMockCompletion(request: ChatCompletionRequest, options: MockReplyOptions = {}): ChatCompletion {
+export function createMockCompletion(
+  request: ChatCompletionRequest,
+  options: MockReplyOptions = {},
+): ChatCompletion {
   const key = requestKey(request);
   const limit = outputLimit(request);
   const tool = options.reply === undefined ? pickTool(request) : undefined;
-  const text = tool === undefined ? limitText(composeText(request, options.reply), stopSequences(request.stop), limit) : undefined;
+  // A text answer is the same for every choice, so it is composed once; tool call ids differ per choice.
+  const answer =
+    tool === undefined
+      ? {
+          kind: 'text' as const,
+          reply: limitText(composeText(request, options.reply), stopSequences(request.stop), limit),
+        }
+      : { kind: 'tool' as const, tool };
   const count = Math.min(Math.max(1, Math.floor(request.n ?? 1)), maxChoices);
 
   const choices: ChatCompletionChoice[] = [];
   let completionTokens = 0;
   for (let index = 0; index < count; index += 1) {
-    const reply = text ?? toolReply(tool ?? { name: 'unknown' }, `${key}|${index}`, limit);
-    choices.push({ index, message: reply.message, finish_reason: reply.finish, logprobs: null });
+    const reply = answer.kind === 'text' ? answer.reply : toolReply(answer.tool, `${key}|${index}`, limit);
+    choices.push({ index, message: { ...reply.message }, finish_reason: reply.finish, logprobs: null });
     completionTokens += reply.tokens;
   }
   const promptTokens = countPromptTokens(request);

@@ -66,7 +66,7 @@ async function* readChunks(
   events: AsyncIterable<EventSourceMessage>,
   provider: string,
 ): AsyncGenerator<ChatCompletionChunk> {
-  for await (const { data } of readJsonEvents(events, { provider, doneData: '[DONE]' })) {
+  for await (const { data } of readJsonEvents(events, { provider, end: { data: '[DONE]' } })) {
     if (!isObject(data) || !Array.isArray(data.choices)) throw invalid(provider, 'a stream chunk without choices');
     yield data as unknown as ChatCompletionChunk;
   }

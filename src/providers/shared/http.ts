@@ -135,7 +135,7 @@ export class UpstreamHttp {
       status: response.statusCode,
       providerCode: described.code,
       responseBody: text.slice(0, 4000),
-      retryAfterSeconds: parseRetryAfter(response.headers),
+      retryAfterSeconds: parseRetryAfter(response.headers) ?? described.retryAfterSeconds,
     });
   }
 

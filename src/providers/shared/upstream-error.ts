@@ -3,7 +3,7 @@
  */
 
 /** Upstream statuses worth retrying on another attempt or deployment (vercel/ai's `isRetryable`). */
-const retryableStatuses = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
+export const retryableStatuses = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
 
 export type UpstreamFailureKind = 'http' | 'timeout' | 'connection' | 'stream' | 'invalid_response';
 
@@ -21,6 +21,19 @@ export interface UpstreamCallErrorOptions {
   retryable?: boolean;
   cause?: unknown;
 }
+
+/** Error names, sent in stream error events, that mean "try again" (overload, rate limit, unavailable). */
+export const retryableErrorNames = new Set([
+  'overloaded_error',
+  'rate_limit_error',
+  'rate_limit_exceeded',
+  'server_error',
+  'api_error',
+  'RESOURCE_EXHAUSTED',
+  'UNAVAILABLE',
+  'INTERNAL',
+  'DEADLINE_EXCEEDED',
+]);
 
 const marker = Symbol.for('gatehouse.UpstreamCallError');
 

@@ -19,7 +19,8 @@ export function readJsonFixture(name: string): unknown {
 export function replaySse(text: string, sliceBytes = 37): AsyncIterable<EventSourceMessage> {
   const bytes = Buffer.from(text, 'utf8');
   const slices: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; offset += sliceBytes) slices.push(bytes.subarray(offset, offset + sliceBytes));
+  for (let offset = 0; offset < bytes.length; offset += sliceBytes)
+    slices.push(bytes.subarray(offset, offset + sliceBytes));
   return readServerSentEvents(Readable.from(slices), (error) => error);
 }
 

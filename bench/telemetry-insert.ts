@@ -1,0 +1,186 @@
+/**
+ * `npm run bench:telemetry`: how fast the trace repository stores telemetry on SQLite, and how long one
+ * `insertBatch` call holds the event loop (better-sqlite3 is synchronous, so a call's wall time is time
+ * the gateway cannot serve requests).
+ *
+ * Inserts realistic events (a ~2 KB trace row, 3 observations) into a temporary SQLite file, once per
+ * batch size, each run in a fresh file. Events are built before the clock starts, so only the
+ * repository (row conversion, SQL, SQLite) is measured.
+ *
+ * Options (env): BENCH_TRACES (default 20000), BENCH_BATCH_SIZES (comma-separated, default "500,1000").
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { openDatabase } from '../src/storage/database.js';
+import { migrateToLatest } from '../src/storage/migrate.js';
+import { createTraceRepository } from '../src/storage/trace-repository.js';
+import { traceToRow } from '../src/storage/trace-rows.js';
+import type { ObservationRecord, TraceEvent } from '../src/telemetry/model.js';
+
+const traceCount = Number(process.env.BENCH_TRACES ?? 20_000);
+const batchSizes = (process.env.BENCH_BATCH_SIZES ?? '500,1000').split(',').map(Number);
+
+interface RunResult {
+  batchSize: number;
+  seconds: number;
+  tracesPerSecond: number;
+  observationsPerSecond: number;
+  medianCallMs: number;
+  p99CallMs: number;
+  longestCallMs: number;
+}
+
+/** A chat completion as the gateway records it with content capture on: retrieved context makes it ~2 KB. */
+function makeEvent(index: number): TraceEvent {
+  const id = (index + 1).toString(16).padStart(32, '0');
+  const startTime = 1_760_000_000_000 + index * 3;
+  const context = `Order #${index} shipped on 2025-06-0${index % 9} via carrier ${index % 7}; `.repeat(28);
+  const generation = (attempt: number, ok: boolean): ObservationRecord => ({
+    id: `${(index * 4 + attempt).toString(16).padStart(16, '0')}`,
+    traceId: id,
+    parentId: null,
+    type: 'generation',
+    name: `attempt ${attempt}`,
+    startTime: startTime + 3 + attempt * 100,
+    endTime: startTime + 90 + attempt * 100,
+    latencyMs: ok ? 412.7 : 87.25,
+    ttftMs: ok ? 143.5 : null,
+    provider: ok ? 'azure-eu' : 'openai-main',
+    model: 'gpt-4o-mini-2024-07-18',
+    status: ok ? 'ok' : 'error',
+    httpStatus: ok ? 200 : 429,
+    usage: ok
+      ? { inputTokens: 512, outputTokens: 96, totalTokens: 608, cachedInputTokens: 256, estimated: false }
+      : null,
+    cost: ok ? 0.0001344 : null,
+    errorMessage: ok ? null : 'Rate limit reached for gpt-4o-mini in organization org-abc on tokens per min',
+    attributes: ok ? { providerType: 'azure' } : { providerType: 'openai', retryable: true, code: 'rate_limit_exceeded' },
+  });
+  return {
+    trace: {
+      id,
+      requestId: `req_${index.toString(36)}`,
+      startTime,
+      endTime: startTime + 640,
+      durationMs: 640.125,
+      endpoint: 'chat.completions',
+      model: 'gpt-4o-mini',
+      provider: 'azure-eu',
+      providerType: 'azure',
+      upstreamModel: 'gpt-4o-mini-2024-07-18',
+      status: 'ok',
+      httpStatus: 200,
+      stream: index % 2 === 0,
+      user: `user-${index % 50}`,
+      usage: { inputTokens: 512, outputTokens: 96, totalTokens: 608, cachedInputTokens: 256, estimated: false },
+      cost: 0.0001344,
+      ttftMs: 151.25,
+      errorType: null,
+      errorMessage: null,
+      metadata: { team: 'support', feature: 'order-status', environment: 'production' },
+      input: [
+        { role: 'system', content: 'You are a support assistant for an online shop. Answer briefly and politely.' },
+        { role: 'user', content: `Context:\n${context}\nQuestion: where is my order #${index}?` },
+      ],
+      output: {
+        role: 'assistant',
+        content: `Your order #${index} shipped on 2025-06-0${index % 9}. It should arrive within three working days; you will get a tracking link by e-mail.`,
+      },
+      warnings: [],
+    },
+    observations: [
+      {
+        ...generation(0, false),
+        id: (index * 4 + 3).toString(16).padStart(16, '0'),
+        type: 'guardrail',
+        name: 'pii',
+        provider: null,
+        model: null,
+        httpStatus: null,
+        status: 'ok',
+        errorMessage: null,
+        attributes: { matched: 0 },
+      },
+      generation(1, false),
+      generation(2, true),
+    ],
+  };
+}
+
+/** Bytes of the stored trace row's values, to show the fixture is the intended size. */
+function rowBytes(event: TraceEvent): number {
+  return Object.values(traceToRow(event.trace)).reduce<number>(
+    (sum, value) => sum + (typeof value === 'string' ? Buffer.byteLength(value) : 8),
+    0,
+  );
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
+async function run(events: TraceEvent[], batchSize: number): Promise<RunResult> {
+  const directory = mkdtempSync(join(tmpdir(), 'gatehouse-telemetry-bench-'));
+  const database = await openDatabase(join(directory, 'bench.db'));
+  try {
+    await migrateToLatest(database);
+    const repository = createTraceRepository(database);
+    const callsMs: number[] = [];
+    const started = performance.now();
+    for (let start = 0; start < events.length; start += batchSize) {
+      const batch = events.slice(start, start + batchSize);
+      const before = performance.now();
+      await repository.insertBatch(batch);
+      callsMs.push(performance.now() - before);
+      // As between the bulk writer's flushes: give the loop a turn (timers, I/O, GC) before the next batch.
+      await nextTurn();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const observations = events.reduce((sum, event) => sum + event.observations.length, 0);
+    const sorted = [...callsMs].sort((a, b) => a - b);
+    return {
+      batchSize,
+      seconds,
+      tracesPerSecond: events.length / seconds,
+      observationsPerSecond: observations / seconds,
+      medianCallMs: percentile(sorted, 0.5),
+      p99CallMs: percentile(sorted, 0.99),
+      longestCallMs: sorted.at(-1) ?? 0,
+    };
+  } finally {
+    await database.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const events = Array.from({ length: traceCount }, (_, index) => makeEvent(index));
+  const averageBytes = Math.round(events.slice(0, 100).reduce((sum, event) => sum + rowBytes(event), 0) / 100);
+  console.log(
+    `telemetry insert bench: ${traceCount} traces (~${averageBytes} B per trace row, 3 observations each) into a temporary SQLite file\n`,
+  );
+  const header = ['batch', 'seconds', 'traces/s', 'observations/s', 'median call ms', 'p99 call ms', 'longest call ms'];
+  const rows: string[][] = [];
+  for (const batchSize of batchSizes) {
+    const result = await run(events, batchSize);
+    rows.push([
+      String(result.batchSize),
+      result.seconds.toFixed(2),
+      Math.round(result.tracesPerSecond).toLocaleString('en-US'),
+      Math.round(result.observationsPerSecond).toLocaleString('en-US'),
+      result.medianCallMs.toFixed(1),
+      result.p99CallMs.toFixed(1),
+      result.longestCallMs.toFixed(1),
+    ]);
+  }
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+await main();
