@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const children: ChildProcess[] = [];
   try {
-    children.push(start(['src/cli/main.ts', 'mock-upstream', '--port', String(upstreamPort), '--no-record'], []));
+    children.push(
+      start(['src/cli/main.ts', 'mock-upstream', '--port', String(upstreamPort), '--no-record'], []),
+    );
     await waitForHttp(`http://127.0.0.1:${upstreamPort}/v1/models`, { authorization: 'Bearer x' });
     const configPath = join(directory, 'gatehouse.yaml');
     writeFileSync(
@@ -53,17 +55,23 @@ async function main(): Promise<void> {
     );
     const profileFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${join('bench', 'profiles')}`] : [];
     if (profile) mkdirSync(join('bench', 'profiles'), { recursive: true });
-    const gateway = start(['src/cli/main.ts', 'serve', '--config', configPath, '--port', String(gatewayPort)], profileFlags, {
-      GATEHOUSE_MASTER_KEY: masterKey,
-      LOG_LEVEL: 'warn',
-    });
+    const gateway = start(
+      ['src/cli/main.ts', 'serve', '--config', configPath, '--port', String(gatewayPort)],
+      profileFlags,
+      {
+        GATEHOUSE_MASTER_KEY: masterKey,
+        LOG_LEVEL: 'warn',
+      },
+    );
     children.push(gateway);
     await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`, {});
 
     const direct = { url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, key: 'x' };
     const viaGateway = { url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, key: masterKey };
 
-    console.log(`gatehouse bench: ${seconds}s per run, ${connections} connections; mock upstream and gateway on this machine\n`);
+    console.log(
+      `gatehouse bench: ${seconds}s per run, ${connections} connections; mock upstream and gateway on this machine\n`,
+    );
     // Warm both paths (JIT, connection pools) before measuring.
     await load(direct, chatBody, connections, 2);
     await load(viaGateway, chatBody, connections, 2);
@@ -171,7 +179,9 @@ function percentile(values: number[], fraction: number): number {
 }
 
 function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
   console.log(line(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));

@@ -82,7 +82,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       readiness: {
         pingStore: () => database.ping(),
         telemetry: () => writer.stats(),
-        config: { source: options.configSource ?? null, providers: config.providers.length, models: config.models.length },
+        config: {
+          source: options.configSource ?? null,
+          providers: config.providers.length,
+          models: config.models.length,
+        },
       },
     });
     return assemble(app, config, database, writer, adapters, logger);
@@ -106,7 +110,10 @@ function assemble(
 
   async function shutdown(): Promise<void> {
     const deadline = setTimeout(() => {
-      logger.warn({ timeoutMs: config.server.shutdown_timeout_ms }, 'shutdown deadline reached; closing open connections');
+      logger.warn(
+        { timeoutMs: config.server.shutdown_timeout_ms },
+        'shutdown deadline reached; closing open connections',
+      );
       app.server.closeAllConnections();
     }, config.server.shutdown_timeout_ms);
     deadline.unref();

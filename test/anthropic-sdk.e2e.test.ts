@@ -80,7 +80,11 @@ describe.each(stores)('anthropic SDK on /v1/messages (%s)', (store) => {
           {
             name: 'get_weather',
             description: 'Weather for a city',
-            input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+            input_schema: {
+              type: 'object' as const,
+              properties: { city: { type: 'string' } },
+              required: ['city'],
+            },
           },
         ],
         messages: [{ role: 'user' as const, content: 'Weather in Lisbon?' }],
@@ -100,7 +104,11 @@ describe.each(stores)('anthropic SDK on /v1/messages (%s)', (store) => {
 
   it('answers errors in Anthropic format', async () => {
     await expect(
-      client.messages.create({ model: 'no-such-model', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      client.messages.create({
+        model: 'no-such-model',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     ).rejects.toMatchObject({ status: 404, error: { type: 'error', error: { type: 'not_found_error' } } });
     const response = await fetch(`${stack.url}/v1/messages`, {
       method: 'POST',

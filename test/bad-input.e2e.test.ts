@@ -12,7 +12,9 @@ import type { TraceRecord } from '../src/telemetry/model.js';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ config: { server: { host: '127.0.0.1', port: 0, body_limit_bytes: 64 * 1024 } } });
+  stack = await startStack({
+    config: { server: { host: '127.0.0.1', port: 0, body_limit_bytes: 64 * 1024 } },
+  });
 });
 afterAll(() => stack?.close());
 
@@ -36,7 +38,11 @@ describe('malformed requests', () => {
   });
 
   it('rejects invalid UTF-8', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}]}'),
+    ]);
     const { status, body } = await post('/v1/chat/completions', bytes);
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'invalid_encoding' });
@@ -49,7 +55,11 @@ describe('malformed requests', () => {
   });
 
   it('names the field with a wrong type', async () => {
-    const { status, body } = await chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], temperature: 'hot' });
+    const { status, body } = await chat({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 'hot',
+    });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ param: 'temperature', type: 'invalid_request_error' });
     const role = await chat({ model: 'gpt-4o-mini', messages: [{ role: 'robot', content: 'hi' }] });
@@ -63,7 +73,10 @@ describe('malformed requests', () => {
   });
 
   it('answers 404 model_not_found for an unknown model', async () => {
-    const { status, body } = await chat({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] });
+    const { status, body } = await chat({
+      model: 'no-such-model',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(status).toBe(404);
     expect(body.error).toMatchObject({ code: 'model_not_found', param: 'model' });
   });
@@ -78,13 +91,17 @@ describe('malformed requests', () => {
   });
 
   it('answers 415 for a non-JSON content type', async () => {
-    const { status, body } = await post('/v1/chat/completions', 'model=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const { status, body } = await post('/v1/chat/completions', 'model=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(status).toBe(415);
     expect(body.error.message).toMatch(/application\/json/);
   });
 
   it('answers unknown routes with an OpenAI-style 404', async () => {
-    const response = await fetch(`${stack.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${masterKey}` } });
+    const response = await fetch(`${stack.url}/v1/nothing-here`, {
+      headers: { authorization: `Bearer ${masterKey}` },
+    });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
@@ -111,9 +128,27 @@ describe('upstream failures', () => {
   it('maps upstream errors to the right status with the provider message', async () => {
     const failing = await startStack({
       providers: [
-        { id: 'bad-request', type: 'openai', base_url: `${stack.mock.url}/v1`, api_key: 'k', headers: { 'x-mock-fail-status': '400', 'x-mock-fail-message': 'context too long' } },
-        { id: 'rate-limited', type: 'openai', base_url: `${stack.mock.url}/v1`, api_key: 'k', headers: { 'x-mock-fail-status': '429' } },
-        { id: 'broken', type: 'openai', base_url: `${stack.mock.url}/v1`, api_key: 'k', headers: { 'x-mock-fail-status': '500' } },
+        {
+          id: 'bad-request',
+          type: 'openai',
+          base_url: `${stack.mock.url}/v1`,
+          api_key: 'k',
+          headers: { 'x-mock-fail-status': '400', 'x-mock-fail-message': 'context too long' },
+        },
+        {
+          id: 'rate-limited',
+          type: 'openai',
+          base_url: `${stack.mock.url}/v1`,
+          api_key: 'k',
+          headers: { 'x-mock-fail-status': '429' },
+        },
+        {
+          id: 'broken',
+          type: 'openai',
+          base_url: `${stack.mock.url}/v1`,
+          api_key: 'k',
+          headers: { 'x-mock-fail-status': '500' },
+        },
         { id: 'unreachable', type: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key: 'k' },
       ],
       models: [
@@ -121,7 +156,13 @@ describe('upstream failures', () => {
         { name: 'm-429', targets: [{ provider: 'rate-limited', model: 'gpt-4o-mini' }] },
         { name: 'm-500', targets: [{ provider: 'broken', model: 'gpt-4o-mini' }] },
         { name: 'm-down', targets: [{ provider: 'unreachable', model: 'gpt-4o-mini' }] },
-        { name: 'm-fallback', targets: [{ provider: 'broken', model: 'gpt-4o-mini' }, { provider: 'up-openai', model: 'gpt-4o-mini' }] },
+        {
+          name: 'm-fallback',
+          targets: [
+            { provider: 'broken', model: 'gpt-4o-mini' },
+            { provider: 'up-openai', model: 'gpt-4o-mini' },
+          ],
+        },
       ],
     });
     try {
@@ -131,7 +172,11 @@ describe('upstream failures', () => {
           headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
           body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
         });
-        return { status: response.status, headers: response.headers, body: (await response.json()) as { error: { message: string } } };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: (await response.json()) as { error: { message: string } },
+        };
       };
       const badRequest = await call('m-400');
       expect(badRequest.status).toBe(400);
@@ -145,11 +190,13 @@ describe('upstream failures', () => {
       const fallback = await call('m-fallback');
       expect(fallback.status).toBe(200);
       expect(fallback.headers.get('x-gatehouse-provider')).toBe('up-openai');
-      const { body } = await api<{ trace: TraceRecord; observations: { status: string; provider: string }[] }>(
-        failing,
-        `/api/traces/${fallback.headers.get('x-gatehouse-trace-id')}`,
-      );
-      expect(body.observations.filter((o) => o.provider === 'broken').map((o) => o.status)).toEqual(['error']);
+      const { body } = await api<{
+        trace: TraceRecord;
+        observations: { status: string; provider: string }[];
+      }>(failing, `/api/traces/${fallback.headers.get('x-gatehouse-trace-id')}`);
+      expect(body.observations.filter((o) => o.provider === 'broken').map((o) => o.status)).toEqual([
+        'error',
+      ]);
       expect(body.trace.status).toBe('ok');
     } finally {
       await failing.close();
@@ -160,7 +207,15 @@ describe('upstream failures', () => {
 describe('a client that disconnects mid-stream', () => {
   it('aborts the upstream request and records the trace as cancelled', async () => {
     const slow = await startStack({
-      providers: [{ id: 'slow', type: 'openai', base_url: `${stack.mock.url}/v1`, api_key: 'k', headers: { 'x-mock-tokens-per-second': '20' } }],
+      providers: [
+        {
+          id: 'slow',
+          type: 'openai',
+          base_url: `${stack.mock.url}/v1`,
+          api_key: 'k',
+          headers: { 'x-mock-tokens-per-second': '20' },
+        },
+      ],
       models: [{ name: 'slow', targets: [{ provider: 'slow', model: 'gpt-4o-mini' }] }],
     });
     try {
@@ -175,7 +230,9 @@ describe('a client that disconnects mid-stream', () => {
             resolve(String(response.headers['x-gatehouse-trace-id']));
           });
         });
-        request.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+        request.on('error', (error) =>
+          error.message.includes('socket hang up') ? undefined : reject(error),
+        );
         request.end(
           JSON.stringify({
             model: 'slow',

@@ -14,7 +14,11 @@ import { createTraceRepository } from '../src/storage/trace-repository.js';
 
 const cli = ['--import', 'tsx', 'src/cli/main.ts'];
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [...cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  spawnSync(process.execPath, [...cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
 
 describe('gatehouse CLI', () => {
   it('prints its version and help', () => {
@@ -37,7 +41,10 @@ describe('gatehouse CLI', () => {
   });
 
   it('refuses a non-loopback host without a master key', () => {
-    const result = run(['serve', '--host', '0.0.0.0', '--port', '0'], { GATEHOUSE_CONFIG: '', GATEHOUSE_MASTER_KEY: '' });
+    const result = run(['serve', '--host', '0.0.0.0', '--port', '0'], {
+      GATEHOUSE_CONFIG: '',
+      GATEHOUSE_MASTER_KEY: '',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0/);
   });
@@ -66,7 +73,11 @@ describe('gatehouse CLI', () => {
       const response = await request(`http://127.0.0.1:${port}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight' }] }),
+        body: JSON.stringify({
+          model: 'slow',
+          stream: true,
+          messages: [{ role: 'user', content: 'one two three four five six seven eight' }],
+        }),
       });
       const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
       let body = '';

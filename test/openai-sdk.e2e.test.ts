@@ -16,9 +16,24 @@ const stores = await storesUnderTest();
 
 /** USD per million tokens, from the shipped catalog: the cost a user should see. */
 const chatModels = [
-  { name: 'gpt-4o-mini', provider: 'up-openai', upstream: 'gpt-4o-mini', price: { input: 0.15, output: 0.6 } },
-  { name: 'claude-haiku', provider: 'up-anthropic', upstream: 'claude-3-5-haiku-20241022', price: { input: 0.8, output: 4 } },
-  { name: 'gemini-flash', provider: 'up-gemini', upstream: 'gemini-2.0-flash', price: { input: 0.1, output: 0.4 } },
+  {
+    name: 'gpt-4o-mini',
+    provider: 'up-openai',
+    upstream: 'gpt-4o-mini',
+    price: { input: 0.15, output: 0.6 },
+  },
+  {
+    name: 'claude-haiku',
+    provider: 'up-anthropic',
+    upstream: 'claude-3-5-haiku-20241022',
+    price: { input: 0.8, output: 4 },
+  },
+  {
+    name: 'gemini-flash',
+    provider: 'up-gemini',
+    upstream: 'gemini-2.0-flash',
+    price: { input: 0.1, output: 0.4 },
+  },
   { name: 'azure-gpt-4o', provider: 'up-azure', upstream: 'gpt-4o', price: { input: 2.5, output: 10 } },
 ] as const;
 
@@ -82,7 +97,12 @@ describe.each(stores)('openai SDK through the gateway (%s)', (store) => {
       expect(response.headers.get('x-gatehouse-model')).toBe(model.upstream);
 
       const { trace, observations } = await traceOf(response.headers.get('x-gatehouse-trace-id'));
-      expect(trace).toMatchObject({ model: model.name, provider: model.provider, upstreamModel: model.upstream, status: 'ok' });
+      expect(trace).toMatchObject({
+        model: model.name,
+        provider: model.provider,
+        upstreamModel: model.upstream,
+        status: 'ok',
+      });
       expect(trace.usage).toMatchObject({
         inputTokens: data.usage!.prompt_tokens,
         outputTokens: data.usage!.completion_tokens,
@@ -136,7 +156,9 @@ describe.each(stores)('openai SDK through the gateway (%s)', (store) => {
       expect(call?.type).toBe('function');
       if (call?.type !== 'function') throw new Error('expected a function call');
       expect(call.function.name).toBe('get_weather');
-      expect(Object.keys(JSON.parse(call.function.arguments) as object)).toEqual(expect.arrayContaining(['city', 'unit']));
+      expect(Object.keys(JSON.parse(call.function.arguments) as object)).toEqual(
+        expect.arrayContaining(['city', 'unit']),
+      );
       const { trace } = await traceOf(response.headers.get('x-gatehouse-trace-id'));
       expect(trace.provider).toBe(model.provider);
       expectCost(trace, model.price);
@@ -198,7 +220,9 @@ describe.each(stores)('openai SDK through the gateway (%s)', (store) => {
   it('lists the configured models', async () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model.id);
-    expect(models).toEqual(expect.arrayContaining(['gpt-4o-mini', 'claude-haiku', 'gemini-flash', 'azure-gpt-4o']));
+    expect(models).toEqual(
+      expect.arrayContaining(['gpt-4o-mini', 'claude-haiku', 'gemini-flash', 'azure-gpt-4o']),
+    );
     expect((await client.models.retrieve('claude-haiku')).id).toBe('claude-haiku');
   });
 
@@ -226,7 +250,10 @@ describe.each(stores)('openai SDK through the gateway (%s)', (store) => {
         user: 'pager',
       });
     }
-    const first = await api<{ data: TraceRecord[]; next_cursor: string | null }>(stack, '/api/traces?user=pager&limit=2');
+    const first = await api<{ data: TraceRecord[]; next_cursor: string | null }>(
+      stack,
+      '/api/traces?user=pager&limit=2',
+    );
     expect(first.status).toBe(200);
     expect(first.body.data).toHaveLength(2);
     expect(first.body.next_cursor).not.toBeNull();
@@ -237,7 +264,9 @@ describe.each(stores)('openai SDK through the gateway (%s)', (store) => {
     expect(second.body.data).toHaveLength(1);
     const all = [...first.body.data, ...second.body.data];
     expect(new Set(all.map((trace) => trace.id)).size).toBe(3);
-    expect(all.map((trace) => trace.startTime)).toEqual([...all.map((trace) => trace.startTime)].sort((a, b) => b - a));
+    expect(all.map((trace) => trace.startTime)).toEqual(
+      [...all.map((trace) => trace.startTime)].sort((a, b) => b - a),
+    );
     const byProvider = await api<{ data: TraceRecord[] }>(stack, '/api/traces?provider=up-gemini&limit=100');
     expect(byProvider.body.data.length).toBeGreaterThan(0);
     expect(byProvider.body.data.every((trace) => trace.provider === 'up-gemini')).toBe(true);

@@ -10,7 +10,9 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 };
 
 const program = new Command('gatehouse')
-  .description('Gatehouse: an OpenAI-compatible AI gateway with routing, guardrails, prompts, observability and evals')
+  .description(
+    'Gatehouse: an OpenAI-compatible AI gateway with routing, guardrails, prompts, observability and evals',
+  )
   .version(version, '-v, --version')
   .showHelpAfterError();
 

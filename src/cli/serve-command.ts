@@ -15,7 +15,10 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Start the gateway (default 127.0.0.1:4000, SQLite under .gatehouse/)')
-    .option('-c, --config <file>', 'gatehouse.yaml to load (env GATEHOUSE_CONFIG; default ./gatehouse.yaml if present)')
+    .option(
+      '-c, --config <file>',
+      'gatehouse.yaml to load (env GATEHOUSE_CONFIG; default ./gatehouse.yaml if present)',
+    )
     .option('-p, --port <n>', 'port to listen on (env PORT; default 4000)', parsePort)
     .option('-H, --host <host>', 'interface to bind (default 127.0.0.1; others need GATEHOUSE_MASTER_KEY)')
     .action(async (options: ServeOptions) => {
@@ -32,7 +35,11 @@ async function serve(options: ServeOptions): Promise<void> {
     gatehouse = await createGatehouse({ config, configSource: source });
     const url = await gatehouse.listen();
     gatehouse.app.log.info(
-      { url, config: source ?? 'defaults (no gatehouse.yaml)', models: config.models.map((model) => model.name) },
+      {
+        url,
+        config: source ?? 'defaults (no gatehouse.yaml)',
+        models: config.models.map((model) => model.name),
+      },
       'gatehouse is listening',
     );
   } catch (error) {
@@ -65,6 +72,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port 0-65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('expected a port 0-65535');
   return port;
 }

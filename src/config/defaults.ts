@@ -17,7 +17,11 @@ const detectable = [
 export function detectDefaultConfig(env: NodeJS.ProcessEnv): DetectedConfig {
   const providers: Record<string, unknown>[] = [{ id: 'mock', type: 'mock' }];
   const models: Record<string, unknown>[] = [
-    { name: 'mock', description: 'Built-in mock model: fake answers for demos and tests', targets: [{ provider: 'mock', model: 'mock-1' }] },
+    {
+      name: 'mock',
+      description: 'Built-in mock model: fake answers for demos and tests',
+      targets: [{ provider: 'mock', model: 'mock-1' }],
+    },
   ];
   for (const candidate of detectable) {
     const key = env[candidate.env];

@@ -35,10 +35,13 @@ export function renderConfigReference(): string {
 function walk(node: JsonSchemaNode, path: string, lines: string[]): void {
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const childPath = path === '' ? key : `${path}.${key}`;
-    lines.push(`| \`${childPath}\` | ${typeOf(child)} | ${defaultOf(child)} | ${(child.description ?? '').replaceAll('|', '\\|')} |`);
+    lines.push(
+      `| \`${childPath}\` | ${typeOf(child)} | ${defaultOf(child)} | ${(child.description ?? '').replaceAll('|', '\\|')} |`,
+    );
     walk(child, childPath, lines);
     if (child.items) walk(child.items, `${childPath}[]`, lines);
-    if (typeof child.additionalProperties === 'object') walk(child.additionalProperties, `${childPath}.<name>`, lines);
+    if (typeof child.additionalProperties === 'object')
+      walk(child.additionalProperties, `${childPath}.<name>`, lines);
   }
 }
 

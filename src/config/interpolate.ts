@@ -7,7 +7,11 @@ import { ConfigError } from './config-error.js';
 
 const reference = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[] = []): unknown {
+export function interpolateEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: (string | number)[] = [],
+): unknown {
   if (typeof value === 'string') {
     return value.replace(reference, (_match, name: string, fallback: string | undefined) => {
       const found = env[name];

@@ -51,7 +51,9 @@ describe('loadConfig', () => {
 
   it('rejects a target naming an unknown provider', () => {
     const path = withFile(minimal.replace('provider: openai-main,', 'provider: nope,'));
-    expect(() => loadConfig({ path, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(/models\.0\.targets\.0\.provider: unknown provider "nope"/);
+    expect(() => loadConfig({ path, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(
+      /models\.0\.targets\.0\.provider: unknown provider "nope"/,
+    );
   });
 
   it('rejects a wrong provider type', () => {
@@ -62,7 +64,12 @@ describe('loadConfig', () => {
   it('lets the environment override the port, database and master key', () => {
     const { config } = loadConfig({
       path: withFile(minimal),
-      env: { TEST_OPENAI_KEY: 'k', PORT: '8080', DATABASE_URL: 'postgres://x/y', GATEHOUSE_MASTER_KEY: 'a-long-master-key-123' },
+      env: {
+        TEST_OPENAI_KEY: 'k',
+        PORT: '8080',
+        DATABASE_URL: 'postgres://x/y',
+        GATEHOUSE_MASTER_KEY: 'a-long-master-key-123',
+      },
     });
     expect(config.server.port).toBe(8080);
     expect(config.storage.database_url).toBe('postgres://x/y');
@@ -78,7 +85,10 @@ describe('loadConfig', () => {
     const { config, source } = loadConfig({ cwd: empty, env: { ANTHROPIC_API_KEY: 'sk-ant' } });
     expect(source).toBeNull();
     expect(config.models.map((model) => model.name)).toEqual(['mock', 'anthropic/*']);
-    expect(config.providers.find((provider) => provider.id === 'anthropic')).toMatchObject({ type: 'anthropic', api_key: 'sk-ant' });
+    expect(config.providers.find((provider) => provider.id === 'anthropic')).toMatchObject({
+      type: 'anthropic',
+      api_key: 'sk-ant',
+    });
   });
 });
 

@@ -31,7 +31,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.path ?? env.GATEHOUSE_CONFIG;
   const implicit = resolve(cwd, 'gatehouse.yaml');
-  const source = explicit !== undefined && explicit !== '' ? resolve(cwd, explicit) : existsSync(implicit) ? implicit : null;
+  const source =
+    explicit !== undefined && explicit !== ''
+      ? resolve(cwd, explicit)
+      : existsSync(implicit)
+        ? implicit
+        : null;
 
   let raw: unknown;
   if (source === null) {
@@ -41,7 +46,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     try {
       raw = parseYaml(readFileSync(source, 'utf8')) ?? {};
     } catch (error) {
-      throw new ConfigError(`${source}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ConfigError(
+        `${source}: not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     raw = interpolateEnv(raw, env);
   }
@@ -71,13 +78,16 @@ function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   const config = { ...(raw as Record<string, unknown>) };
   const section = (name: string): Record<string, unknown> => {
     const current = config[name];
-    const copy = typeof current === 'object' && current !== null ? { ...(current as Record<string, unknown>) } : {};
+    const copy =
+      typeof current === 'object' && current !== null ? { ...(current as Record<string, unknown>) } : {};
     config[name] = copy;
     return copy;
   };
   if (env.PORT !== undefined && env.PORT !== '') section('server').port = parsePort(env.PORT);
-  if (env.GATEHOUSE_HOST !== undefined && env.GATEHOUSE_HOST !== '') section('server').host = env.GATEHOUSE_HOST;
-  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') section('storage').database_url = env.DATABASE_URL;
+  if (env.GATEHOUSE_HOST !== undefined && env.GATEHOUSE_HOST !== '')
+    section('server').host = env.GATEHOUSE_HOST;
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '')
+    section('storage').database_url = env.DATABASE_URL;
   if (env.GATEHOUSE_MASTER_KEY !== undefined && env.GATEHOUSE_MASTER_KEY !== '') {
     section('auth').master_key = env.GATEHOUSE_MASTER_KEY;
   }
@@ -86,6 +96,7 @@ function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be 0-65535, got "${value}"`);
   return port;
 }

@@ -8,13 +8,20 @@ const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as cons
 
 const timeoutsSchema = z
   .strictObject({
-    connect_ms: z.number().int().positive().default(10_000).describe('Maximum time to open a TCP/TLS connection.'),
+    connect_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('Maximum time to open a TCP/TLS connection.'),
     first_byte_ms: z
       .number()
       .int()
       .positive()
       .default(600_000)
-      .describe('Maximum wait for the upstream response headers (for streams, roughly the time to first token).'),
+      .describe(
+        'Maximum wait for the upstream response headers (for streams, roughly the time to first token).',
+      ),
     idle_ms: z
       .number()
       .int()
@@ -41,12 +48,20 @@ export const providerSchema = z
       .describe(
         'Base URL of the API, including any path prefix. Defaults: openai https://api.openai.com/v1, anthropic https://api.anthropic.com, gemini https://generativelanguage.googleapis.com; required for azure (https://NAME.openai.azure.com).',
       ),
-    api_key: z.string().optional().describe('Credential sent upstream; use `${ENV_VAR}` interpolation, never a literal.'),
+    api_key: z
+      .string()
+      .optional()
+      .describe('Credential sent upstream; use `${ENV_VAR}` interpolation, never a literal.'),
     api_version: z
       .string()
       .optional()
-      .describe('API version: Azure `api-version` query parameter (default 2024-10-21); Anthropic `anthropic-version` header (default 2023-06-01).'),
-    headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent on every upstream request.'),
+      .describe(
+        'API version: Azure `api-version` query parameter (default 2024-10-21); Anthropic `anthropic-version` header (default 2023-06-01).',
+      ),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Extra headers sent on every upstream request.'),
     connections: z
       .number()
       .int()
@@ -56,7 +71,12 @@ export const providerSchema = z
     timeouts: timeoutsSchema.prefault({}),
     mock: z
       .strictObject({
-        latency_ms: z.number().int().min(0).default(0).describe('Delay before the mock answers (and before its first chunk).'),
+        latency_ms: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Delay before the mock answers (and before its first chunk).'),
         tokens_per_second: z
           .number()
           .positive()
@@ -92,78 +112,93 @@ const priceSchema = z
   .strictObject({
     input: z.number().min(0).describe('USD per million input tokens.'),
     output: z.number().min(0).describe('USD per million output tokens.'),
-    cached_input: z.number().min(0).optional().describe('USD per million cached input tokens (defaults to `input`).'),
+    cached_input: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('USD per million cached input tokens (defaults to `input`).'),
   })
   .describe('Prices of one model.');
 
 const configShape = z.strictObject({
-    server: z
-      .strictObject({
-        host: z.string().default('127.0.0.1').describe('Interface to bind; non-loopback requires GATEHOUSE_MASTER_KEY.'),
-        port: z.number().int().min(0).max(65535).default(4000).describe('TCP port (env PORT overrides).'),
-        body_limit_bytes: z
-          .number()
-          .int()
-          .positive()
-          .default(10 * 1024 * 1024)
-          .describe('Largest accepted request body; larger ones get 413.'),
-        shutdown_timeout_ms: z
-          .number()
-          .int()
-          .positive()
-          .default(30_000)
-          .describe('On SIGTERM, how long in-flight requests (streams included) may take to finish.'),
-      })
-      .prefault({})
-      .describe('HTTP server.'),
-    auth: z
-      .strictObject({
-        master_key: z
-          .string()
-          .min(16, 'use at least 16 characters')
-          .optional()
-          .describe('Bearer key for every route (env GATEHOUSE_MASTER_KEY overrides). Without it only loopback clients are served.'),
-      })
-      .prefault({})
-      .describe('Authentication.'),
-    providers: z.array(providerSchema).default([]).describe('Upstream providers.'),
-    models: z.array(modelSchema).default([]).describe('Model names clients may request.'),
-    storage: z
-      .strictObject({
-        database_url: z
-          .string()
-          .optional()
-          .describe('postgres://… for PostgreSQL; otherwise a SQLite file path (default .gatehouse/gatehouse.db). Env DATABASE_URL overrides.'),
-      })
-      .prefault({})
-      .describe('Where configuration and telemetry are stored.'),
-    telemetry: z
-      .strictObject({
-        capture_content: z
-          .boolean()
-          .default(true)
-          .describe('Store request messages and response text in traces (turn off for sensitive data).'),
-        flush_interval_ms: z.number().int().positive().default(100).describe('Bulk writer flush period.'),
-        batch_size: z.number().int().positive().default(1000).describe('Bulk writer: events per transaction.'),
-        max_queue: z
-          .number()
-          .int()
-          .positive()
-          .default(100_000)
-          .describe('Events buffered while the store is slow or down; beyond this the oldest are dropped and counted.'),
-      })
-      .prefault({})
-      .describe('Trace recording.'),
-    pricing: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),
-        models: z
-          .record(z.string(), priceSchema)
-          .default({})
-          .describe('Prices that override or extend the shipped catalog, keyed by upstream model name (or provider/model).'),
-      })
-      .prefault({})
-      .describe('Cost computation.'),
+  server: z
+    .strictObject({
+      host: z
+        .string()
+        .default('127.0.0.1')
+        .describe('Interface to bind; non-loopback requires GATEHOUSE_MASTER_KEY.'),
+      port: z.number().int().min(0).max(65535).default(4000).describe('TCP port (env PORT overrides).'),
+      body_limit_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024)
+        .describe('Largest accepted request body; larger ones get 413.'),
+      shutdown_timeout_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe('On SIGTERM, how long in-flight requests (streams included) may take to finish.'),
+    })
+    .prefault({})
+    .describe('HTTP server.'),
+  auth: z
+    .strictObject({
+      master_key: z
+        .string()
+        .min(16, 'use at least 16 characters')
+        .optional()
+        .describe(
+          'Bearer key for every route (env GATEHOUSE_MASTER_KEY overrides). Without it only loopback clients are served.',
+        ),
+    })
+    .prefault({})
+    .describe('Authentication.'),
+  providers: z.array(providerSchema).default([]).describe('Upstream providers.'),
+  models: z.array(modelSchema).default([]).describe('Model names clients may request.'),
+  storage: z
+    .strictObject({
+      database_url: z
+        .string()
+        .optional()
+        .describe(
+          'postgres://… for PostgreSQL; otherwise a SQLite file path (default .gatehouse/gatehouse.db). Env DATABASE_URL overrides.',
+        ),
+    })
+    .prefault({})
+    .describe('Where configuration and telemetry are stored.'),
+  telemetry: z
+    .strictObject({
+      capture_content: z
+        .boolean()
+        .default(true)
+        .describe('Store request messages and response text in traces (turn off for sensitive data).'),
+      flush_interval_ms: z.number().int().positive().default(100).describe('Bulk writer flush period.'),
+      batch_size: z.number().int().positive().default(1000).describe('Bulk writer: events per transaction.'),
+      max_queue: z
+        .number()
+        .int()
+        .positive()
+        .default(100_000)
+        .describe(
+          'Events buffered while the store is slow or down; beyond this the oldest are dropped and counted.',
+        ),
+    })
+    .prefault({})
+    .describe('Trace recording.'),
+  pricing: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),
+      models: z
+        .record(z.string(), priceSchema)
+        .default({})
+        .describe(
+          'Prices that override or extend the shipped catalog, keyed by upstream model name (or provider/model).',
+        ),
+    })
+    .prefault({})
+    .describe('Cost computation.'),
 });
 
 export const configSchema = configShape
@@ -175,7 +210,11 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
   const providerIds = new Set<string>();
   config.providers.forEach((provider, index) => {
     if (providerIds.has(provider.id)) {
-      context.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
+      context.addIssue({
+        code: 'custom',
+        path: ['providers', index, 'id'],
+        message: `duplicate provider id "${provider.id}"`,
+      });
     }
     providerIds.add(provider.id);
     if (provider.type === 'azure' && provider.base_url === undefined) {
@@ -189,7 +228,11 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
   const modelNames = new Set<string>();
   config.models.forEach((model, index) => {
     if (modelNames.has(model.name)) {
-      context.addIssue({ code: 'custom', path: ['models', index, 'name'], message: `duplicate model name "${model.name}"` });
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'name'],
+        message: `duplicate model name "${model.name}"`,
+      });
     }
     modelNames.add(model.name);
     model.targets.forEach((target, targetIndex) => {

@@ -65,7 +65,10 @@ export interface ChatContext extends ContextBase {
   /** Whether the client asked for the usage chunk (the gateway always asks the upstream for it). */
   clientWantsStreamUsage: boolean;
   /** Set by dispatch: a full response, or a stream whose first chunk has already arrived. */
-  result: { kind: 'response'; response: ChatCompletion } | { kind: 'stream'; stream: AsyncIterable<ChatCompletionChunk> } | null;
+  result:
+    | { kind: 'response'; response: ChatCompletion }
+    | { kind: 'stream'; stream: AsyncIterable<ChatCompletionChunk> }
+    | null;
 }
 
 export interface EmbeddingsContext extends ContextBase {

@@ -62,7 +62,10 @@ async function callChat(context: ChatContext, target: RouteTarget, attempt: Atte
 }
 
 async function callEmbeddings(context: EmbeddingsContext, target: RouteTarget): Promise<void> {
-  const result = await target.adapter.embed({ ...context.request, model: target.model }, { signal: context.signal });
+  const result = await target.adapter.embed(
+    { ...context.request, model: target.model },
+    { signal: context.signal },
+  );
   context.result = { kind: 'embeddings', response: result.response };
   context.warnings.push(...result.warnings);
 }
@@ -110,7 +113,11 @@ async function* resumeStream(
 }
 
 function cancelled(cause: unknown): GatewayError {
-  return new GatewayError('client_closed_request', 'the client closed the connection before the answer was complete', {
-    cause,
-  });
+  return new GatewayError(
+    'client_closed_request',
+    'the client closed the connection before the answer was complete',
+    {
+      cause,
+    },
+  );
 }

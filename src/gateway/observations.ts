@@ -6,7 +6,12 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletion, EmbeddingsResponse, Usage } from '../providers/canonical.js';
 import type { UpstreamCallError } from '../providers/shared/upstream-error.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
-import { countEmbeddingInputTokens, countRequestTokens, countTextTokens, messageText } from '../usage/count-tokens.js';
+import {
+  countEmbeddingInputTokens,
+  countRequestTokens,
+  countTextTokens,
+  messageText,
+} from '../usage/count-tokens.js';
 import type { ObservationRecord, TokenUsage, TraceEvent, TraceStatus } from '../telemetry/model.js';
 import type { AttemptStart, RequestContext } from './context.js';
 
@@ -57,19 +62,26 @@ export function failedAttemptObservation(
   };
 }
 
-export function buildTraceEvent(context: RequestContext, outcome: Outcome, options: TraceOptions): TraceEvent {
+export function buildTraceEvent(
+  context: RequestContext,
+  outcome: Outcome,
+  options: TraceOptions,
+): TraceEvent {
   const endMark = performance.now();
   const durationMs = endMark - context.startMark;
   const attempt = context.answeringAttempt;
   const usage = attempt === null ? null : usageOf(context, outcome);
   const model = attempt?.target.model ?? null;
   const cost =
-    attempt === null || usage === null ? null : options.prices.cost(attempt.target.adapter.id, attempt.target.model, usage);
+    attempt === null || usage === null
+      ? null
+      : options.prices.cost(attempt.target.adapter.id, attempt.target.model, usage);
   const error = outcome.error;
   const gatewayError = GatewayError.isInstance(error) ? error : undefined;
   const httpStatus =
     outcome.status === 'ok' ? 200 : outcome.status === 'cancelled' ? 499 : (gatewayError?.status ?? 500);
-  const errorMessage = error === undefined ? null : error instanceof Error ? error.message : String(error);
+  const errorMessage =
+    error === undefined ? null : error instanceof Error ? error.message : JSON.stringify(error);
   const firstChunkMark = outcome.firstChunkMark ?? attempt?.firstChunkMark ?? null;
 
   const observations: ObservationRecord[] = [
@@ -169,12 +181,24 @@ function usageOf(context: RequestContext, outcome: Outcome): TokenUsage | null {
   }
   if (outcome.embeddings?.usage) {
     const { prompt_tokens, total_tokens } = outcome.embeddings.usage;
-    return { inputTokens: prompt_tokens, outputTokens: 0, totalTokens: total_tokens, cachedInputTokens: null, estimated: false };
+    return {
+      inputTokens: prompt_tokens,
+      outputTokens: 0,
+      totalTokens: total_tokens,
+      cachedInputTokens: null,
+      estimated: false,
+    };
   }
   if (context.kind === 'embeddings') {
     if (outcome.status === 'error') return null;
     const inputTokens = countEmbeddingInputTokens(context.request);
-    return { inputTokens, outputTokens: 0, totalTokens: inputTokens, cachedInputTokens: null, estimated: true };
+    return {
+      inputTokens,
+      outputTokens: 0,
+      totalTokens: inputTokens,
+      cachedInputTokens: null,
+      estimated: true,
+    };
   }
   if (outcome.completion === undefined) return null;
   const inputTokens = countRequestTokens(context.request);
@@ -185,7 +209,13 @@ function usageOf(context: RequestContext, outcome: Outcome): TokenUsage | null {
       outputTokens += countTextTokens(call.function.name) + countTextTokens(call.function.arguments);
     }
   }
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cachedInputTokens: null, estimated: true };
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    cachedInputTokens: null,
+    estimated: true,
+  };
 }
 
 function inputOf(context: RequestContext): unknown {

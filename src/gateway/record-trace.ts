@@ -21,7 +21,8 @@ export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
     try {
       await next();
     } catch (error) {
-      const status = GatewayError.isInstance(error) && error.code === 'client_closed_request' ? 'cancelled' : 'error';
+      const status =
+        GatewayError.isInstance(error) && error.code === 'client_closed_request' ? 'cancelled' : 'error';
       options.sink.record(buildTraceEvent(context, { status, error }, options));
       throw error;
     }
@@ -59,7 +60,10 @@ async function* recordWhenStreamEnds(
   } finally {
     const error =
       status === 'cancelled'
-        ? new GatewayError('client_closed_request', `the client closed the stream after ${collector.chunkCount} chunks`)
+        ? new GatewayError(
+            'client_closed_request',
+            `the client closed the stream after ${collector.chunkCount} chunks`,
+          )
         : failure;
     options.sink.record(
       buildTraceEvent(

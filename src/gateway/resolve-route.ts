@@ -14,7 +14,10 @@ export interface ModelRouter {
   listModels(): ModelConfig[];
 }
 
-export function createModelRouter(models: readonly ModelConfig[], adapters: ReadonlyMap<string, ProviderAdapter>): ModelRouter {
+export function createModelRouter(
+  models: readonly ModelConfig[],
+  adapters: ReadonlyMap<string, ProviderAdapter>,
+): ModelRouter {
   const exact = new Map<string, ResolvedRoute>();
   const wildcards: { prefix: string; model: ModelConfig }[] = [];
   const adapterFor = (id: string): ProviderAdapter => {
@@ -28,7 +31,10 @@ export function createModelRouter(models: readonly ModelConfig[], adapters: Read
     } else {
       exact.set(model.name, {
         name: model.name,
-        targets: model.targets.map((target) => ({ adapter: adapterFor(target.provider), model: target.model })),
+        targets: model.targets.map((target) => ({
+          adapter: adapterFor(target.provider),
+          model: target.model,
+        })),
       });
     }
   }

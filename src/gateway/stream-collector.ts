@@ -2,7 +2,13 @@
  * Folds streamed chunks back into the completion they describe (content, tool calls, finish reasons,
  * usage), so a streamed call is recorded, costed and later cached like a non-streamed one.
  */
-import type { ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from '../providers/canonical.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  FinishReason,
+  ToolCall,
+  Usage,
+} from '../providers/canonical.js';
 
 interface ChoiceState {
   content: string;
@@ -28,7 +34,12 @@ export class StreamCollector {
     }
     if (chunk.usage) this.usage = chunk.usage;
     for (const choice of chunk.choices) {
-      const state = (this.choices[choice.index] ??= { content: '', refusal: '', toolCalls: [], finishReason: null });
+      const state = (this.choices[choice.index] ??= {
+        content: '',
+        refusal: '',
+        toolCalls: [],
+        finishReason: null,
+      });
       const delta = choice.delta;
       if (typeof delta.content === 'string') state.content += delta.content;
       if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
@@ -55,7 +66,10 @@ export class StreamCollector {
 
   /** Whether every choice reported how it finished (a complete answer, safe to store). */
   isComplete(): boolean {
-    return this.choices.length > 0 && this.choices.every((choice) => choice !== undefined && choice.finishReason !== null);
+    return (
+      this.choices.length > 0 &&
+      this.choices.every((choice) => choice !== undefined && choice.finishReason !== null)
+    );
   }
 
   toCompletion(): ChatCompletion {

@@ -5,7 +5,7 @@
  * client never mistakes a bad provider key for its own.
  */
 import { GatewayError } from '../errors/gateway-error.js';
-import { UpstreamCallError } from '../providers/shared/upstream-error.js';
+import type { UpstreamCallError } from '../providers/shared/upstream-error.js';
 
 const clientFaults = new Set([400, 404, 413, 422]);
 
@@ -28,15 +28,21 @@ export function toGatewayError(error: UpstreamCallError): GatewayError {
       return new GatewayError('rate_limit_exceeded', `${where} is rate limiting: ${error.message}`, {
         ...(publicCode === undefined ? {} : { publicCode }),
         headers:
-          error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) },
+          error.retryAfterSeconds === undefined
+            ? {}
+            : { 'retry-after': String(Math.ceil(error.retryAfterSeconds)) },
         cause: error,
       });
     }
     if (error.status === 401 || error.status === 403) {
-      return new GatewayError('upstream_error', `${where} rejected the gateway's credentials (HTTP ${error.status}): ${error.message}`, {
-        publicCode: 'upstream_authentication_failed',
-        cause: error,
-      });
+      return new GatewayError(
+        'upstream_error',
+        `${where} rejected the gateway's credentials (HTTP ${error.status}): ${error.message}`,
+        {
+          publicCode: 'upstream_authentication_failed',
+          cause: error,
+        },
+      );
     }
   }
   const status = error.status === undefined ? '' : ` (HTTP ${error.status})`;

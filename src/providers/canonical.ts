@@ -119,7 +119,12 @@ export interface ToolCallDelta {
 
 export interface ChatCompletionChunkChoice {
   index: number;
-  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null };
+  delta: {
+    role?: 'assistant';
+    content?: string | null;
+    tool_calls?: ToolCallDelta[];
+    refusal?: string | null;
+  };
   finish_reason: FinishReason | null;
   logprobs?: unknown;
 }

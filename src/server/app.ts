@@ -40,7 +40,9 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
     // A caller's own request id is kept (when sane) so its logs and ours line up.
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : `req_${randomUUID()}`;
+      return typeof incoming === 'string' && requestIdPattern.test(incoming)
+        ? incoming
+        : `req_${randomUUID()}`;
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',

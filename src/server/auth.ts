@@ -12,20 +12,27 @@ const openPaths = new Set(['/health']);
 export function installMasterKeyAuth(app: FastifyInstance, masterKey: string | undefined): void {
   if (masterKey === undefined) return;
   const expected = digest(masterKey);
-  app.addHook('onRequest', async (request) => {
-    if (openPaths.has(request.routeOptions.url ?? '')) return;
-    const presented = presentedKey(request);
-    if (presented === undefined) {
-      throw new GatewayError(
-        'invalid_api_key',
-        'Missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`).',
-        { publicCode: 'missing_api_key' },
-      );
-    }
-    if (!timingSafeEqual(digest(presented), expected)) {
-      throw new GatewayError('invalid_api_key', 'Incorrect API key provided.', { publicCode: 'invalid_api_key' });
-    }
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(
+      openPaths.has(request.routeOptions.url ?? '') ? undefined : checkKey(presentedKey(request), expected),
+    );
   });
+}
+
+function checkKey(presented: string | undefined, expected: Buffer): GatewayError | undefined {
+  if (presented === undefined) {
+    return new GatewayError(
+      'invalid_api_key',
+      'Missing API key: send `Authorization: Bearer <key>` (or `x-api-key: <key>`).',
+      { publicCode: 'missing_api_key' },
+    );
+  }
+  if (!timingSafeEqual(digest(presented), expected)) {
+    return new GatewayError('invalid_api_key', 'Incorrect API key provided.', {
+      publicCode: 'invalid_api_key',
+    });
+  }
+  return undefined;
 }
 
 export function presentedKey(request: FastifyRequest): string | undefined {
@@ -44,5 +51,10 @@ function digest(key: string): Buffer {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
 }

@@ -17,7 +17,9 @@ declare module 'fastify' {
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(request, reply, toGatewayError(error, request)));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendError(request, reply, toGatewayError(error, request)),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(
       request,
@@ -29,7 +31,10 @@ export function installErrorHandling(app: FastifyInstance): void {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error.headers) void reply.headers(error.headers);
-  return reply.code(error.status).type('application/json').send(renderError(error, errorFormatOf(request)));
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send(renderError(error, errorFormatOf(request)));
 }
 
 export function errorFormatOf(request: FastifyRequest): ErrorFormat {
@@ -38,7 +43,10 @@ export function errorFormatOf(request: FastifyRequest): ErrorFormat {
 
 export function renderError(error: GatewayError, format: ErrorFormat): string {
   if (format === 'anthropic') {
-    return JSON.stringify({ type: 'error', error: { type: anthropicType(error.status), message: error.message } });
+    return JSON.stringify({
+      type: 'error',
+      error: { type: anthropicType(error.status), message: error.message },
+    });
   }
   return JSON.stringify(error.toBody());
 }
@@ -47,7 +55,10 @@ function toGatewayError(error: FastifyError, request: FastifyRequest): GatewayEr
   if (GatewayError.isInstance(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError('request_too_large', `Request body exceeds the limit of ${request.routeOptions.bodyLimit ?? 0} bytes.`);
+      return new GatewayError(
+        'request_too_large',
+        `Request body exceeds the limit of ${request.routeOptions.bodyLimit ?? 0} bytes.`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError(
         'unsupported_media_type',
@@ -60,7 +71,10 @@ function toGatewayError(error: FastifyError, request: FastifyRequest): GatewayEr
     return new GatewayError('invalid_request', error.message, { status: error.statusCode });
   }
   request.log.error({ err: error, requestId: request.id }, 'unhandled error');
-  return new GatewayError('internal_error', `Internal error (request ${request.id}); the details are in the server log.`);
+  return new GatewayError(
+    'internal_error',
+    `Internal error (request ${request.id}); the details are in the server log.`,
+  );
 }
 
 function anthropicType(status: number): string {

@@ -28,17 +28,33 @@ export async function sendEventStream(
     'x-accel-buffering': 'no',
     ...options.headers,
   });
+  // Frames that arrive together (one upstream packet often carries several events) leave in one
+  // write: cork on the first, uncork once the loop waits for the upstream again.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    response.uncork();
+  };
   try {
     for await (const frame of frames) {
       if (response.destroyed) break;
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
       if (!response.write(frame)) await drained(response);
     }
   } catch (error) {
     if (!response.destroyed) {
       const gatewayError = GatewayError.isInstance(error)
         ? error
-        : new GatewayError('internal_error', `stream failed (request ${reply.request.id}); see the server log`);
-      if (!GatewayError.isInstance(error)) reply.log.error({ err: error, requestId: reply.request.id }, 'stream failed');
+        : new GatewayError(
+            'internal_error',
+            `stream failed (request ${reply.request.id}); see the server log`,
+          );
+      if (!GatewayError.isInstance(error))
+        reply.log.error({ err: error, requestId: reply.request.id }, 'stream failed');
       response.write(options.errorFrame(gatewayError));
     }
   }

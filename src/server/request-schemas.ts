@@ -13,7 +13,12 @@ const contentPart = z.looseObject({ type: z.string() }).superRefine((part, conte
   }
   if (part.type === 'image_url') {
     const url = (part.image_url as { url?: unknown } | undefined)?.url;
-    if (typeof url !== 'string') context.addIssue({ code: 'custom', path: ['image_url', 'url'], message: 'an image_url part needs `image_url.url`' });
+    if (typeof url !== 'string')
+      context.addIssue({
+        code: 'custom',
+        path: ['image_url', 'url'],
+        message: 'an image_url part needs `image_url.url`',
+      });
   }
 });
 
@@ -33,10 +38,18 @@ const message = z
   })
   .superRefine((value, context) => {
     if (value.role === 'tool' && value.tool_call_id === undefined) {
-      context.addIssue({ code: 'custom', path: ['tool_call_id'], message: 'a tool message needs `tool_call_id`' });
+      context.addIssue({
+        code: 'custom',
+        path: ['tool_call_id'],
+        message: 'a tool message needs `tool_call_id`',
+      });
     }
     if (value.role !== 'assistant' && (value.content === undefined || value.content === null)) {
-      context.addIssue({ code: 'custom', path: ['content'], message: `a ${value.role} message needs \`content\`` });
+      context.addIssue({
+        code: 'custom',
+        path: ['content'],
+        message: `a ${value.role} message needs \`content\``,
+      });
     }
   });
 
@@ -71,7 +84,10 @@ export const chatCompletionRequestSchema = z.looseObject({
       z.looseObject({ type: z.literal('json_object') }),
       z.looseObject({
         type: z.literal('json_schema'),
-        json_schema: z.looseObject({ name: z.string(), schema: z.record(z.string(), z.unknown()).optional() }),
+        json_schema: z.looseObject({
+          name: z.string(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+        }),
       }),
     ])
     .optional(),
@@ -134,10 +150,13 @@ function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
 
 function formatParam(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`),
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`,
     '',
   );
 }
 
-export const parseChatRequest = (body: unknown): ChatCompletionRequest => parseBody(chatCompletionRequestSchema, body);
-export const parseEmbeddingsRequest = (body: unknown): EmbeddingsRequest => parseBody(embeddingsRequestSchema, body);
+export const parseChatRequest = (body: unknown): ChatCompletionRequest =>
+  parseBody(chatCompletionRequestSchema, body);
+export const parseEmbeddingsRequest = (body: unknown): EmbeddingsRequest =>
+  parseBody(embeddingsRequestSchema, body);

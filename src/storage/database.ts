@@ -15,6 +15,13 @@ export type DatabaseDialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<Schema>;
   dialect: DatabaseDialect;
+  /**
+   * The better-sqlite3 connection behind `db`, set only for the sqlite dialect. It is for hot paths
+   * that run statements prepared once rather than compiling a Kysely query per call (trace inserts).
+   * Use it only inside `db.connection().execute(…)`: that holds Kysely's lock on this single
+   * connection, so a raw statement never lands inside a Kysely transaction left open across an await.
+   */
+  sqlite?: BetterSqlite3.Database;
   /** Closes the SQLite file or ends the PostgreSQL pool; the instance is unusable afterwards. */
   close(): Promise<void>;
   /** Resolves when a trivial query succeeds (readiness checks); rejects otherwise. */
@@ -69,7 +76,7 @@ function openSqlite(path: string): Database {
   connection.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
   connection.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
-  return wrap(db, 'sqlite');
+  return { ...wrap(db, 'sqlite'), sqlite: connection };
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): Database {

@@ -1,12 +1,13 @@
 /**
  * Traces and their observations: batch insert (the bulk writer's `write`), the newest-first list with
- * keyset pagination, and one trace with its observations. The same queries run on SQLite and PostgreSQL.
+ * keyset pagination, and one trace with its observations. The same queries run on SQLite and PostgreSQL,
+ * except the insert, which on SQLite runs statements prepared once (sqlite-trace-row-writer.ts).
  */
-import type { Kysely } from 'kysely';
 import type { ObservationRecord, TraceEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
-import type { Database, DatabaseDialect } from './database.js';
-import type { ObservationsTable, Schema, TracesTable } from './schema.js';
+import type { Database } from './database.js';
+import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { decodeCursor, encodeCursor } from './trace-cursor.js';
+import { createKyselyTraceRowWriter } from './trace-row-writer.js';
 import { observationToRow, rowToObservation, rowToTrace, traceToRow } from './trace-rows.js';
 
 export { InvalidCursorError } from './trace-cursor.js';
@@ -48,10 +49,6 @@ export interface TraceRepository {
   getTrace: (id: string) => Promise<TraceDetail | null>;
 }
 
-// Bound parameters per statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER (32766 in the SQLite that
-// better-sqlite3 bundles) and PostgreSQL's protocol limit (a 16-bit count).
-const maxParameters: Record<DatabaseDialect, number> = { sqlite: 32_766, postgres: 65_535 };
-
 /**
  * @example
  * const traces = createTraceRepository(database);
@@ -59,19 +56,18 @@ const maxParameters: Record<DatabaseDialect, number> = { sqlite: 32_766, postgre
  */
 export function createTraceRepository(database: Database): TraceRepository {
   const { db, dialect } = database;
+  // Chosen once: the raw connection exists only on SQLite, where compiling Kysely inserts was the cost.
+  const writeRows =
+    database.sqlite === undefined
+      ? createKyselyTraceRowWriter(db, dialect)
+      : createSqliteTraceRowWriter(database.sqlite, db);
 
   async function insertBatch(events: TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
+    // One conversion for both write paths: trace-rows.ts is the only column mapping.
     const traceRows = events.map((event) => traceToRow(event.trace));
     const observationRows = events.flatMap((event) => event.observations.map(observationToRow));
-    await db.transaction().execute(async (transaction) => {
-      for (const chunk of chunks(traceRows, maxParameters[dialect])) {
-        await insertTraces(transaction, chunk);
-      }
-      for (const chunk of chunks(observationRows, maxParameters[dialect])) {
-        await insertObservations(transaction, chunk);
-      }
-    });
+    await writeRows(traceRows, observationRows);
   }
 
   async function listTraces(query: TraceQuery): Promise<TracePage> {
@@ -121,33 +117,4 @@ export function createTraceRepository(database: Database): TraceRepository {
   }
 
   return { insertBatch, listTraces, getTrace };
-}
-
-// A retried batch whose first attempt did commit (the connection died before the reply) must not
-// fail forever on duplicate keys, so existing rows are skipped: rows are immutable anyway.
-async function insertTraces(db: Kysely<Schema>, rows: TracesTable[]): Promise<void> {
-  await db
-    .insertInto('traces')
-    .values(rows)
-    .onConflict((conflict) => conflict.column('id').doNothing())
-    .execute();
-}
-
-async function insertObservations(db: Kysely<Schema>, rows: ObservationsTable[]): Promise<void> {
-  await db
-    .insertInto('observations')
-    .values(rows)
-    .onConflict((conflict) => conflict.columns(['trace_id', 'id']).doNothing())
-    .execute();
-}
-
-/** Slices rows into statements of at most `parameterLimit` bound values (columns × rows). */
-function* chunks<T extends object>(items: T[], parameterLimit: number): Generator<T[]> {
-  const first = items[0];
-  if (first === undefined) return;
-  // Counted from a real row, so adding a column can never push a statement over the limit.
-  const size = Math.floor(parameterLimit / Object.keys(first).length);
-  for (let start = 0; start < items.length; start += size) {
-    yield items.slice(start, start + size);
-  }
 }

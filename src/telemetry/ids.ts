@@ -17,7 +17,9 @@ export function newSpanId(): string {
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 /** Reads a `traceparent` header; invalid or all-zero ids are ignored, as the spec requires. */
-export function parseTraceparent(header: string | undefined): { traceId: string; parentSpanId: string } | null {
+export function parseTraceparent(
+  header: string | undefined,
+): { traceId: string; parentSpanId: string } | null {
   if (header === undefined) return null;
   const match = traceparentPattern.exec(header.trim());
   if (match === null) return null;

@@ -7,15 +7,7 @@ export type TraceStatus = 'ok' | 'error' | 'cancelled';
 
 /** The kinds of work an observation records (OpenTelemetry GenAI / Langfuse vocabulary). */
 export type ObservationType =
-  | 'span'
-  | 'generation'
-  | 'embedding'
-  | 'retrieval'
-  | 'tool'
-  | 'agent'
-  | 'guardrail'
-  | 'evaluator'
-  | 'event';
+  'span' | 'generation' | 'embedding' | 'retrieval' | 'tool' | 'agent' | 'guardrail' | 'evaluator' | 'event';
 
 export interface TokenUsage {
   inputTokens: number | null;

@@ -15,13 +15,18 @@ export interface PriceCatalog {
 }
 
 const shipped = (
-  JSON.parse(readFileSync(new URL('./prices.json', import.meta.url), 'utf8')) as { models: Record<string, ModelPrice> }
+  JSON.parse(readFileSync(new URL('./prices.json', import.meta.url), 'utf8')) as {
+    models: Record<string, ModelPrice>;
+  }
 ).models;
 
 /** Dated and tagged variants (`gpt-4o-2024-08-06`, `claude-3-5-sonnet-20241022`, `…-latest`) price as their family. */
 const versionSuffix = /(-\d{4}-\d{2}-\d{2}|-\d{8}|-latest|-preview(-\d{2}-\d{4})?|-\d{3})$/;
 
-export function createPriceCatalog(options: { enabled: boolean; overrides: Record<string, ModelPrice> }): PriceCatalog {
+export function createPriceCatalog(options: {
+  enabled: boolean;
+  overrides: Record<string, ModelPrice>;
+}): PriceCatalog {
   const prices = new Map<string, ModelPrice>(Object.entries({ ...shipped, ...options.overrides }));
   const cache = new Map<string, ModelPrice | null>();
 

@@ -55,7 +55,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       { name: 'claude-haiku', targets: [{ provider: 'up-anthropic', model: 'claude-3-5-haiku-20241022' }] },
       { name: 'gemini-flash', targets: [{ provider: 'up-gemini', model: 'gemini-2.0-flash' }] },
       { name: 'azure-gpt-4o', targets: [{ provider: 'up-azure', model: 'gpt-4o' }] },
-      { name: 'text-embedding-3-small', targets: [{ provider: 'up-openai', model: 'text-embedding-3-small' }] },
+      {
+        name: 'text-embedding-3-small',
+        targets: [{ provider: 'up-openai', model: 'text-embedding-3-small' }],
+      },
       { name: 'gemini-embedding', targets: [{ provider: 'up-gemini', model: 'gemini-embedding-001' }] },
       ...(options.models ?? []),
     ],
@@ -84,7 +87,7 @@ async function openStore(kind: StoreKind): Promise<{ url: string; drop(): Promis
   const directory = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   return {
     url: join(directory, 'gatehouse.db'),
-    drop: async () => rmSync(directory, { recursive: true, force: true }),
+    drop: () => Promise.resolve(rmSync(directory, { recursive: true, force: true })),
   };
 }
 

@@ -5,7 +5,8 @@
  * of one message. Text deltas become `content`, each `tool_use` block becomes one tool call whose index
  * counts tool blocks only (OpenAI's numbering), `message_delta` carries the finish reason, and one last
  * chunk with empty `choices` carries the usage, since the gateway always wants it. Thinking deltas have
- * no place in an OpenAI chunk and are not forwarded.
+ * no place in an OpenAI chunk and are not forwarded. When the request's JSON mode was sent as a forced
+ * tool (`json-mode.ts`), that tool's argument fragments are the answer and stream as `content`.
  */
 import type { ChatCompletionChunk, ChatCompletionChunkChoice } from '../canonical.js';
 import { readJsonEvents } from '../shared/json-chunks.js';
@@ -14,6 +15,8 @@ import { UpstreamCallError } from '../shared/upstream-error.js';
 import { anthropicStreamEventSchema, describeIssue, knownStreamTypes } from './api.js';
 import type { AnthropicStreamEvent, AnthropicStreamUsage } from './api.js';
 import { toOpenAIUsage } from './convert-usage.js';
+import { jsonResponseToolName, streamedJsonResponseText, toJsonAnswerFinishReason } from './json-mode.js';
+import type { JsonResponseTool } from './json-mode.js';
 import { toFinishReason } from './map-stop-reason.js';
 
 /**
@@ -85,14 +88,30 @@ interface OpenToolCall {
   input: unknown;
 }
 
+/** The JSON tool's block, whose fragments are the message content. */
+interface JsonAnswer {
+  /** The block's index in the message. */
+  block: number;
+  fragments: string;
+  input: unknown;
+}
+
+export interface FromAnthropicStreamOptions {
+  provider: string;
+  /** What `toAnthropicRequest` returned as `jsonResponse`: the request forced the JSON tool. */
+  jsonResponse?: JsonResponseTool;
+}
+
 /** Translates parsed events; see `readAnthropicEvents` for where they come from. */
 export async function* fromAnthropicStream(
   events: AsyncIterable<AnthropicStreamEvent>,
-  options: { provider: string },
+  options: FromAnthropicStreamOptions,
 ): AsyncGenerator<ChatCompletionChunk> {
   let head: Pick<ChatCompletionChunk, 'id' | 'model' | 'created'> | undefined;
   const usage: AnthropicStreamUsage = {};
   const toolCalls = new Map<number, OpenToolCall>();
+  const jsonResponse = options.jsonResponse;
+  let jsonAnswer: JsonAnswer | undefined;
   let finished = false;
 
   const chunk = (
@@ -117,7 +136,9 @@ export async function* fromAnthropicStream(
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text' && block.text !== '') yield chunk({ content: block.text });
-        if (block.type === 'tool_use') {
+        if (block.type === 'tool_use' && jsonResponse && block.name === jsonResponseToolName) {
+          jsonAnswer = { block: event.index, fragments: '', input: block.input };
+        } else if (block.type === 'tool_use') {
           const call: OpenToolCall = { index: toolCalls.size, arguments: '', input: block.input };
           toolCalls.set(event.index, call);
           yield chunk({
@@ -136,6 +157,11 @@ export async function* fromAnthropicStream(
       case 'content_block_delta': {
         const delta = event.delta;
         if (delta.type === 'text_delta' && delta.text !== '') yield chunk({ content: delta.text });
+        if (delta.type === 'input_json_delta' && jsonAnswer?.block === event.index && delta.partial_json) {
+          jsonAnswer.fragments += delta.partial_json;
+          // A wrapped answer is sent whole at block stop: its fragments carry the wrapper too.
+          if (jsonResponse?.wrapped === false) yield chunk({ content: delta.partial_json });
+        }
         const call = toolCalls.get(event.index);
         if (delta.type === 'input_json_delta' && call && delta.partial_json) {
           call.arguments += delta.partial_json;
@@ -144,6 +170,13 @@ export async function* fromAnthropicStream(
         break;
       }
       case 'content_block_stop': {
+        if (jsonResponse && jsonAnswer?.block === event.index) {
+          // Streamed already, unless wrapped or sent whole at block start (then no fragment came).
+          if (jsonResponse.wrapped || jsonAnswer.fragments === '')
+            yield chunk({
+              content: streamedJsonResponseText(jsonAnswer.fragments, jsonAnswer.input, jsonResponse),
+            });
+        }
         const call = toolCalls.get(event.index);
         if (call && call.arguments === '') {
           // A tool without parameters streams no fragment; OpenAI clients JSON.parse the arguments,
@@ -157,7 +190,8 @@ export async function* fromAnthropicStream(
         mergeUsage(usage, event.usage);
         if (event.delta.stop_reason != null && !finished) {
           finished = true;
-          yield chunk({}, toFinishReason(event.delta.stop_reason));
+          const reason = event.delta.stop_reason;
+          yield chunk({}, jsonAnswer ? toJsonAnswerFinishReason(reason) : toFinishReason(reason));
         }
         break;
       case 'message_stop':

@@ -36,13 +36,14 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
     type: 'anthropic',
 
     async chat(request, options): Promise<ChatResult> {
-      const { args, warnings } = toAnthropicRequest(request);
+      // `jsonResponse` says what this call sent for JSON mode; the answer is read back accordingly.
+      const { args, warnings, jsonResponse } = toAnthropicRequest(request);
       const call = { path: messagesPath, body: args, signal: options.signal, headers: options.headers };
       if (args.stream === true) {
         const events = await http.postEventStream(call);
         return {
           kind: 'stream',
-          stream: fromAnthropicStream(readAnthropicEvents(events, provider), { provider }),
+          stream: fromAnthropicStream(readAnthropicEvents(events, provider), { provider, jsonResponse }),
           warnings,
         };
       }
@@ -58,7 +59,7 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
           },
         );
       }
-      return { kind: 'response', response: fromAnthropicResponse(message.data), warnings };
+      return { kind: 'response', response: fromAnthropicResponse(message.data, { jsonResponse }), warnings };
     },
 
     embed() {

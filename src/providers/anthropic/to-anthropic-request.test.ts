@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest } from '../canonical.js';
 import { anthropicMessagesRequestSchema } from './api.js';
+import { jsonResponseToolName } from './json-mode.js';
 import { jsonModeInstructions, toAnthropicRequest } from './to-anthropic-request.js';
 
 function request(overrides: Partial<ChatCompletionRequest>): ChatCompletionRequest {
@@ -324,8 +325,19 @@ describe('toAnthropicRequest: parameters', () => {
     expect(args.tools).toEqual([{ name: 'refresh', input_schema: { type: 'object' } }]);
   });
 
-  it('emulates json_object and json_schema with a system instruction, and warns', () => {
-    const jsonObject = toAnthropicRequest(
+  it('passes response_format text through silently and warns about an unknown type', () => {
+    expect(toAnthropicRequest(request({ response_format: { type: 'text' } }))).toEqual(
+      toAnthropicRequest(request({})),
+    );
+    const unknown = toAnthropicRequest(request({ response_format: { type: 'yaml' } as never }));
+    expect(unknown.warnings.map((warning) => warning.param)).toEqual(['response_format.type']);
+    expect(unknown.args).not.toHaveProperty('tools');
+  });
+});
+
+describe('toAnthropicRequest: JSON mode', () => {
+  it('turns json_object into a forced json_response tool with an open object schema', () => {
+    const { args, warnings, jsonResponse } = toAnthropicRequest(
       request({
         messages: [
           { role: 'system', content: 'Be exact.' },
@@ -334,23 +346,136 @@ describe('toAnthropicRequest: parameters', () => {
         response_format: { type: 'json_object' },
       }),
     );
+    expect(jsonResponseToolName).toBe('json_response');
+    expect(args).toEqual({
+      model: 'claude-x',
+      max_tokens: 100,
+      // The system prompt is left alone: the tool asks for the JSON.
+      system: 'Be exact.',
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools: [
+        {
+          name: 'json_response',
+          description: expect.stringContaining('JSON') as unknown,
+          input_schema: { type: 'object' },
+        },
+      ],
+      tool_choice: { type: 'tool', name: 'json_response', disable_parallel_tool_use: true },
+    });
+    expect(jsonResponse).toEqual({ wrapped: false });
+    expect(warnings).toEqual([
+      { param: 'response_format', message: expect.stringContaining('forced a call to a `json_response` tool') },
+    ]);
+    expect(anthropicMessagesRequestSchema.safeParse(args).success).toBe(true);
+  });
+
+  it('sends an object-rooted json_schema as the tool’s input schema, with its description', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] };
+    const { args, warnings, jsonResponse } = toAnthropicRequest(
+      request({
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'result', description: 'The sum.', schema, strict: true },
+        },
+      }),
+    );
+    expect(args.tools).toEqual([
+      { name: 'json_response', description: expect.stringMatching(/ The sum\.$/) as unknown, input_schema: schema },
+    ]);
+    expect(args.tool_choice).toEqual({ type: 'tool', name: 'json_response', disable_parallel_tool_use: true });
+    expect(args).not.toHaveProperty('system');
+    expect(jsonResponse).toEqual({ wrapped: false });
+    expect(warnings).toEqual([
+      { param: 'response_format', message: expect.stringContaining('not validated by Anthropic') },
+    ]);
+  });
+
+  it('wraps a schema whose root is not an object under `value`, keeping $defs at the root for $refs', () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'array',
+      items: { $ref: '#/$defs/City' },
+      $defs: { City: { type: 'object', properties: { name: { type: 'string' } } } },
+    };
+    const { args, jsonResponse } = toAnthropicRequest(
+      request({ response_format: { type: 'json_schema', json_schema: { name: 'cities', schema } } }),
+    );
+    expect(args.tools?.[0]?.input_schema).toEqual({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $defs: { City: { type: 'object', properties: { name: { type: 'string' } } } },
+      type: 'object',
+      properties: { value: { type: 'array', items: { $ref: '#/$defs/City' } } },
+      required: ['value'],
+    });
+    expect(jsonResponse).toEqual({ wrapped: true });
+    expect(anthropicMessagesRequestSchema.safeParse(args).success).toBe(true);
+  });
+
+  it('sends a json_schema without a schema as json_object', () => {
+    const { args, jsonResponse } = toAnthropicRequest(
+      request({ response_format: { type: 'json_schema', json_schema: { name: 'anything' } } }),
+    );
+    expect(args.tools?.[0]?.input_schema).toEqual({ type: 'object' });
+    expect(jsonResponse).toEqual({ wrapped: false });
+  });
+
+  it('keeps the client’s own tools and asks for JSON in the system prompt instead, saying why', () => {
+    const jsonObject = toAnthropicRequest(
+      request({
+        messages: [
+          { role: 'system', content: 'Be exact.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        tools: [weatherTool],
+        tool_choice: 'auto',
+        response_format: { type: 'json_object' },
+      }),
+    );
     expect(jsonObject.args.system).toEqual([
       { type: 'text', text: 'Be exact.' },
       { type: 'text', text: jsonModeInstructions.object },
     ]);
+    expect(jsonObject.args.tools?.map((tool) => tool.name)).toEqual(['get_weather']);
+    expect(jsonObject.args.tool_choice).toEqual({ type: 'auto' });
+    expect(jsonObject.jsonResponse).toBeUndefined();
     expect(jsonObject.warnings).toEqual([
-      { param: 'response_format', message: expect.stringContaining('no JSON output mode') },
+      { param: 'response_format', message: expect.stringContaining('tools of its own') },
     ]);
+    expect(jsonObject.warnings[0]?.message).toContain('system prompt');
 
     const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'] };
     const jsonSchema = toAnthropicRequest(
-      request({ response_format: { type: 'json_schema', json_schema: { name: 'result', schema } } }),
+      request({
+        tools: [weatherTool],
+        response_format: { type: 'json_schema', json_schema: { name: 'result', schema } },
+      }),
     );
     expect(jsonSchema.args.system).toBe(`${jsonModeInstructions.schema}\n${JSON.stringify(schema)}`);
     expect(jsonSchema.warnings.map((warning) => warning.param)).toEqual(['response_format']);
-    expect(toAnthropicRequest(request({ response_format: { type: 'text' } })).warnings).toEqual([]);
   });
 
+  it('asks for JSON in the system prompt when extended thinking is on (it forbids a forced tool)', () => {
+    const thinking = toAnthropicRequest(
+      request({
+        response_format: { type: 'json_object' },
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+      }),
+    );
+    expect(thinking.args.system).toBe(jsonModeInstructions.object);
+    expect(thinking.args).not.toHaveProperty('tools');
+    expect(thinking.jsonResponse).toBeUndefined();
+    expect(thinking.warnings).toEqual([
+      { param: 'response_format', message: expect.stringContaining('extended thinking') },
+    ]);
+    // Thinking switched off does not stand in the way.
+    const disabled = toAnthropicRequest(
+      request({ response_format: { type: 'json_object' }, thinking: { type: 'disabled' } }),
+    );
+    expect(disabled.jsonResponse).toEqual({ wrapped: false });
+  });
+});
+
+describe('toAnthropicRequest: unsupported parameters', () => {
   it('warns about every parameter Anthropic cannot honour, naming it', () => {
     const { args, warnings } = toAnthropicRequest(
       request({

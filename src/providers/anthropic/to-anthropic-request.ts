@@ -1,9 +1,10 @@
 /**
  * OpenAI chat request → Anthropic Messages request, with a warning for every parameter Anthropic
  * cannot honour (never a silent drop): `n`, `seed`, penalties, logprobs, OpenAI `metadata`, unknown
- * fields. JSON mode has no Anthropic equivalent and is emulated with a system-prompt instruction.
+ * fields. JSON mode has no Anthropic equivalent and is emulated with a forced tool (`json-mode.ts`), which
+ * the caller must pass on to the response mapping.
  */
-import type { ChatCompletionRequest, FunctionTool, ResponseFormat } from '../canonical.js';
+import type { ChatCompletionRequest, FunctionTool } from '../canonical.js';
 import type { CallWarning } from '../spec.js';
 import { anthropicMessagesRequestSchema } from './api.js';
 import type {
@@ -12,7 +13,12 @@ import type {
   AnthropicTool,
   AnthropicToolChoice,
 } from './api.js';
+import { planJsonMode } from './json-mode.js';
+import type { JsonResponseTool } from './json-mode.js';
 import { toAnthropicConversation } from './to-anthropic-messages.js';
+
+// Kept importable from here: the mock upstream recognises the instructions by this path.
+export { jsonModeInstructions } from './json-mode.js';
 
 /** Anthropic requires `max_tokens`; this is sent (with a warning) when the client gave none. */
 export const defaultMaxTokens = 4096;
@@ -49,6 +55,9 @@ const knownFields = new Set([
 const thinkingSchema = anthropicMessagesRequestSchema.shape.thinking;
 
 /**
+ * `jsonResponse` is set when JSON mode became a forced tool: pass it to `fromAnthropicResponse` /
+ * `fromAnthropicStream`, which then read that tool's input back as the message content.
+ *
  * @example
  * const { args, warnings } = toAnthropicRequest({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] });
  * // args: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4096 }
@@ -57,11 +66,21 @@ const thinkingSchema = anthropicMessagesRequestSchema.shape.thinking;
 export function toAnthropicRequest(request: ChatCompletionRequest): {
   args: AnthropicMessagesRequest;
   warnings: CallWarning[];
+  jsonResponse?: JsonResponseTool;
 } {
   const warnings: CallWarning[] = [];
   const conversation = toAnthropicConversation(request.messages, warnings);
-  const instruction = jsonInstruction(request.response_format, warnings);
-  if (instruction !== undefined) conversation.system.push({ type: 'text', text: instruction });
+  const tools = request.tools === undefined ? undefined : toTools(request.tools, warnings);
+  const thinking = toThinking(request, warnings);
+  const json = planJsonMode(
+    request.response_format,
+    {
+      clientTools: tools !== undefined && tools.length > 0,
+      thinking: thinking !== undefined && thinking.type !== 'disabled',
+    },
+    warnings,
+  );
+  if (json.instruction !== undefined) conversation.system.push({ type: 'text', text: json.instruction });
 
   const args: AnthropicMessagesRequest = {
     model: request.model,
@@ -75,21 +94,35 @@ export function toAnthropicRequest(request: ChatCompletionRequest): {
   if (typeof request.top_k === 'number') args.top_k = request.top_k;
   else if (request.top_k != null)
     warnings.push({ param: 'top_k', message: '`top_k` must be a number; not sent' });
-  if (request.thinking !== undefined) {
-    const thinking = thinkingSchema.safeParse(request.thinking);
-    if (thinking.success) args.thinking = thinking.data;
-    else warnings.push({ param: 'thinking', message: 'malformed `thinking` configuration; not sent' });
-  }
+  if (thinking !== undefined) args.thinking = thinking;
   if (request.stop != null)
     args.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.user !== undefined) args.metadata = { user_id: request.user };
-  if (request.tools !== undefined) args.tools = toTools(request.tools, warnings);
-  const toolChoice = toToolChoice(request);
-  if (toolChoice !== undefined) args.tool_choice = toolChoice;
+  if (json.tool !== undefined) {
+    // Planned only when the client has no tools, so the JSON tool is the only one and a client
+    // `tool_choice` has nothing left to choose from.
+    args.tools = [json.tool.definition];
+    args.tool_choice = json.tool.choice;
+  } else {
+    if (tools !== undefined) args.tools = tools;
+    const toolChoice = toToolChoice(request);
+    if (toolChoice !== undefined) args.tool_choice = toolChoice;
+  }
   if (request.stream === true) args.stream = true;
 
   warnUnsupported(request, warnings);
-  return { args, warnings };
+  return json.tool === undefined ? { args, warnings } : { args, warnings, jsonResponse: json.tool.readBack };
+}
+
+function toThinking(
+  request: ChatCompletionRequest,
+  warnings: CallWarning[],
+): AnthropicMessagesRequest['thinking'] {
+  if (request.thinking === undefined) return undefined;
+  const thinking = thinkingSchema.safeParse(request.thinking);
+  if (thinking.success) return thinking.data;
+  warnings.push({ param: 'thinking', message: 'malformed `thinking` configuration; not sent' });
+  return undefined;
 }
 
 function maxTokens(request: ChatCompletionRequest, warnings: CallWarning[]): number {
@@ -117,35 +150,6 @@ function toSystem(blocks: AnthropicTextBlockParam[]): AnthropicMessagesRequest['
   if (blocks.length === 0) return undefined;
   const only = blocks.length === 1 ? blocks[0] : undefined;
   return only && !only.cache_control ? only.text : blocks;
-}
-
-/**
- * The system-prompt instructions that stand in for JSON mode. Exported because Anthropic's wire has no
- * JSON-mode flag: whatever answers on the other side (the mock upstream) can only recognise these.
- */
-export const jsonModeInstructions = {
-  object: 'Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.',
-  /** Followed by a newline and the schema, as JSON. */
-  schema:
-    'Respond with a single valid JSON value that conforms to the JSON Schema below, and nothing else: no prose, no Markdown code fences.',
-} as const;
-
-function jsonInstruction(format: ResponseFormat | undefined, warnings: CallWarning[]): string | undefined {
-  if (format === undefined || format.type === 'text') return undefined;
-  if (format.type !== 'json_object' && format.type !== 'json_schema') {
-    warnings.push({ param: 'response_format.type', message: 'unknown response_format type; ignored' });
-    return undefined;
-  }
-  warnings.push({
-    param: 'response_format',
-    message:
-      'Anthropic has no JSON output mode; the gateway asked for JSON in the system prompt instead, so the answer is not guaranteed to be valid JSON' +
-      (format.type === 'json_schema' ? ' or to match the schema' : ''),
-  });
-  const schema = format.type === 'json_schema' ? format.json_schema.schema : undefined;
-  return schema === undefined
-    ? jsonModeInstructions.object
-    : `${jsonModeInstructions.schema}\n${JSON.stringify(schema)}`;
 }
 
 function toTools(tools: FunctionTool[], warnings: CallWarning[]): AnthropicTool[] {

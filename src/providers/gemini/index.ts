@@ -62,7 +62,12 @@ export function createGeminiAdapter(config: ProviderConfig): ProviderAdapter {
       const bodies: unknown[] = [];
       // One batch after the other: a large input should not take several rate-limit slots at once.
       for (const batch of batches) {
-        const { body } = await http.postJson({ path, body: batch, signal: options.signal, headers: options.headers });
+        const { body } = await http.postJson({
+          path,
+          body: batch,
+          signal: options.signal,
+          headers: options.headers,
+        });
         bodies.push(body);
       }
       const context = { provider, model: request.model, texts, encodingFormat: request.encoding_format };

@@ -10,7 +10,7 @@
  * | `x-mock-tokens-per-second` | stream pacing |
  * | `x-mock-fail-status` | fail with that status (429 also sends `retry-after: 1`) |
  * | `x-mock-fail-message` | the failure's message |
- * | `x-mock-cut-after-chunks` | send that many stream events, then break the stream |
+ * | `x-mock-cut-after-chunks` | send that many stream events, then break the stream (the upstream server also cuts a JSON answer in half) |
  * | `x-mock-reply` | fixed reply text (percent-encode non-ASCII) |
  */
 

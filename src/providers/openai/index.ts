@@ -3,7 +3,12 @@
  * OpenRouter, LM Studio): the canonical format is theirs, so requests and responses pass through;
  * the only change is asking for usage on streams so every call can be costed.
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '../canonical.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingsResponse,
+} from '../canonical.js';
 import type { ChatResult, ProviderAdapter } from '../spec.js';
 import { UpstreamHttp } from '../shared/http.js';
 import type { UpstreamHttpOptions } from '../shared/http.js';
@@ -33,7 +38,11 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     type: options.type,
 
     async chat(request, callOptions): Promise<ChatResult> {
-      const call = { path: chatPath(request.model), signal: callOptions.signal, headers: callOptions.headers };
+      const call = {
+        path: chatPath(request.model),
+        signal: callOptions.signal,
+        headers: callOptions.headers,
+      };
       if (request.stream !== true) {
         const { body } = await http.postJson({ ...call, body: request });
         return { kind: 'response', response: expectCompletion(body, provider), warnings: [] };
@@ -49,7 +58,8 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
         signal: callOptions.signal,
         headers: callOptions.headers,
       });
-      if (!isObject(body) || !Array.isArray(body.data)) throw invalid(provider, 'an embeddings response without data');
+      if (!isObject(body) || !Array.isArray(body.data))
+        throw invalid(provider, 'an embeddings response without data');
       return { response: body as unknown as EmbeddingsResponse, warnings: [] };
     },
 
@@ -67,13 +77,15 @@ async function* readChunks(
   provider: string,
 ): AsyncGenerator<ChatCompletionChunk> {
   for await (const { data } of readJsonEvents(events, { provider, end: { data: '[DONE]' } })) {
-    if (!isObject(data) || !Array.isArray(data.choices)) throw invalid(provider, 'a stream chunk without choices');
+    if (!isObject(data) || !Array.isArray(data.choices))
+      throw invalid(provider, 'a stream chunk without choices');
     yield data as unknown as ChatCompletionChunk;
   }
 }
 
 function expectCompletion(body: unknown, provider: string): ChatCompletion {
-  if (!isObject(body) || !Array.isArray(body.choices)) throw invalid(provider, 'a chat response without choices');
+  if (!isObject(body) || !Array.isArray(body.choices))
+    throw invalid(provider, 'a chat response without choices');
   return body as unknown as ChatCompletion;
 }
 

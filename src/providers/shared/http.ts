@@ -55,7 +55,10 @@ export class UpstreamHttp {
     const url = new URL(options.baseUrl);
     this.provider = options.provider;
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
-    this.query = options.query && Object.keys(options.query).length > 0 ? new URLSearchParams(options.query).toString() : '';
+    this.query =
+      options.query && Object.keys(options.query).length > 0
+        ? new URLSearchParams(options.query).toString()
+        : '';
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
     this.headersTimeout = options.headersTimeoutMs ?? 600_000;
     this.bodyTimeout = options.idleTimeoutMs ?? 300_000;
@@ -129,14 +132,17 @@ export class UpstreamHttp {
   private async statusFailure(response: Dispatcher.ResponseData): Promise<UpstreamCallError> {
     const text = await response.body.text().catch(() => '');
     const described = describeErrorBody(text);
-    return new UpstreamCallError(described.message ?? `${this.provider} answered HTTP ${response.statusCode}`, {
-      kind: 'http',
-      provider: this.provider,
-      status: response.statusCode,
-      providerCode: described.code,
-      responseBody: text.slice(0, 4000),
-      retryAfterSeconds: parseRetryAfter(response.headers) ?? described.retryAfterSeconds,
-    });
+    return new UpstreamCallError(
+      described.message ?? `${this.provider} answered HTTP ${response.statusCode}`,
+      {
+        kind: 'http',
+        provider: this.provider,
+        status: response.statusCode,
+        providerCode: described.code,
+        responseBody: text.slice(0, 4000),
+        retryAfterSeconds: parseRetryAfter(response.headers) ?? described.retryAfterSeconds,
+      },
+    );
   }
 
   /** Maps an undici failure; a cancelled request rethrows the abort reason untouched. */
@@ -145,7 +151,11 @@ export class UpstreamHttp {
     if (UpstreamCallError.isInstance(error)) return error;
     const code = (error as { code?: string } | null)?.code ?? '';
     const message = error instanceof Error ? error.message : String(error);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    if (
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT'
+    ) {
       return new UpstreamCallError(`${this.provider} timed out (${code}): ${message}`, {
         kind: 'timeout',
         provider: this.provider,

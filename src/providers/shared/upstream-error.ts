@@ -58,7 +58,9 @@ export class UpstreamCallError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.isRetryable =
       options.retryable ??
-      (options.kind === 'http' ? retryableStatuses.has(options.status ?? 0) : options.kind !== 'invalid_response');
+      (options.kind === 'http'
+        ? retryableStatuses.has(options.status ?? 0)
+        : options.kind !== 'invalid_response');
   }
 
   static isInstance(value: unknown): value is UpstreamCallError {

@@ -27,7 +27,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, pipeline: Pip
 }
 
 /** OpenAI SSE frames; the usage-only chunk the gateway asked for is dropped unless the client asked too. */
-async function* openAIFrames(stream: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean): AsyncGenerator<string> {
+async function* openAIFrames(
+  stream: AsyncIterable<ChatCompletionChunk>,
+  includeUsage: boolean,
+): AsyncGenerator<string> {
   for await (const chunk of stream) {
     if (!includeUsage && chunk.choices.length === 0 && chunk.usage) continue;
     yield sseData(chunk);

@@ -7,12 +7,18 @@ import type { FastifyInstance } from 'fastify';
 export interface ReadinessProbe {
   /** Resolves when the store answers a trivial query. */
   pingStore(): Promise<void>;
-  telemetry(): { queued: number; written: number; dropped: number; failedWrites: number; lastError: string | null };
+  telemetry(): {
+    queued: number;
+    written: number;
+    dropped: number;
+    failedWrites: number;
+    lastError: string | null;
+  };
   config: { source: string | null; providers: number; models: number };
 }
 
 export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe): void {
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
 
   app.get('/ready', async (_request, reply) => {
     let store: { status: 'ok' } | { status: 'error'; error: string } = { status: 'ok' };

@@ -35,6 +35,9 @@ export function registerMessagesRoute(app: FastifyInstance, pipeline: Pipeline):
   });
 }
 
-async function* anthropicFrames(stream: AsyncIterable<ChatCompletionChunk>, model: string): AsyncGenerator<string> {
+async function* anthropicFrames(
+  stream: AsyncIterable<ChatCompletionChunk>,
+  model: string,
+): AsyncGenerator<string> {
   for await (const { event, data } of toAnthropicEvents(stream, model)) yield sseEvent(event, data);
 }

@@ -8,15 +8,21 @@ export function registerModelsRoutes(app: FastifyInstance, router: ModelRouter):
   const created = Math.floor(Date.now() / 1000);
   const toObject = (id: string): ModelObject => ({ id, object: 'model', created, owned_by: 'gatehouse' });
 
-  app.get('/v1/models', async () => ({ object: 'list', data: router.listModels().map((model) => toObject(model.name)) }));
+  app.get('/v1/models', (_request, reply) =>
+    reply.send({ object: 'list', data: router.listModels().map((model) => toObject(model.name)) }),
+  );
 
-  app.get<{ Params: { '*': string } }>('/v1/models/*', async (request) => {
+  app.get<{ Params: { '*': string } }>('/v1/models/*', (request, reply) => {
     const id = request.params['*'];
     if (router.resolve(id) === undefined) {
-      throw new GatewayError('model_not_found', `The model \`${id}\` does not exist or is not configured on this gateway.`, {
-        param: 'model',
-      });
+      throw new GatewayError(
+        'model_not_found',
+        `The model \`${id}\` does not exist or is not configured on this gateway.`,
+        {
+          param: 'model',
+        },
+      );
     }
-    return toObject(id);
+    return reply.send(toObject(id));
   });
 }

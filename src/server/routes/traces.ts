@@ -39,7 +39,8 @@ export function registerTraceRoutes(app: FastifyInstance, traces: TraceRepositor
 
   app.get<{ Params: { id: string } }>('/api/traces/:id', async (request) => {
     const found = await traces.getTrace(request.params.id);
-    if (found === null) throw new GatewayError('not_found', `No trace with id ${request.params.id}.`, { param: 'id' });
+    if (found === null)
+      throw new GatewayError('not_found', `No trace with id ${request.params.id}.`, { param: 'id' });
     return found;
   });
 }

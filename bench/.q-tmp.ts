@@ -1,0 +1,14 @@
+import { performance } from 'node:perf_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+const c = new BetterSqlite3(':memory:');
+c.exec('create table t (id text primary key, a text, b integer)');
+const s = c.prepare('insert into t values (?, ?, ?)');
+const big = 'x'.repeat(1500);
+const tx = c.transaction(() => { for (let i = 0; i < 80000; i++) s.run(String(i).padStart(32, '0'), big, i); });
+const t0 = performance.now(); tx(); const t = performance.now() - t0;
+console.log('simple 1.5KB rows:', (t / 80000 * 1000).toFixed(2), 'us/row');
+const c2 = new BetterSqlite3(':memory:');
+c2.exec('create table t (id text primary key, a text, b integer)');
+const s2 = c2.prepare('insert into t values (?, ?, ?)');
+const tx2 = c2.transaction(() => { for (let i = 0; i < 80000; i++) s2.run(String(i).padStart(32, '0'), 'small', i); });
+const t1 = performance.now(); tx2(); console.log('simple small rows:', ((performance.now() - t1) / 80000 * 1000).toFixed(2), 'us/row');
