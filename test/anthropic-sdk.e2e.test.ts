@@ -102,6 +102,22 @@ describe.each(stores)('anthropic SDK on /v1/messages (%s)', (store) => {
     });
   });
 
+  it('keeps Anthropic-only fields away from an OpenAI-format upstream', async () => {
+    stack.mock.clearRequests();
+    await client.messages.create({
+      model: 'gpt-4o-mini',
+      max_tokens: 50,
+      system: [{ type: 'text', text: 'Long cached rules', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] },
+      ],
+    });
+    const sent = stack.mock.requests.find((request) => request.path === '/v1/chat/completions');
+    expect(sent).toBeDefined();
+    expect(JSON.stringify(sent!.body)).not.toContain('cache_control');
+    expect(JSON.stringify(sent!.body)).toContain('Long cached rules');
+  });
+
   it('answers errors in Anthropic format', async () => {
     await expect(
       client.messages.create({

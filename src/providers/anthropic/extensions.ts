@@ -7,21 +7,12 @@
  *
  * The names follow LiteLLM's OpenAI-format extensions (`cache_control` on content parts,
  * `thinking_blocks` on assistant messages) so they are familiar. They are written only when present.
- * OpenAI itself does not know them and strict servers answer 400 to an unknown field, so requests bound
- * for an OpenAI-compatible upstream must have them removed first; `extensionFields` says where they live.
+ * OpenAI itself does not know them and strict servers answer 400 to an unknown field: the OpenAI
+ * adapter removes them (`providers/shared/foreign-fields.ts`).
  */
 import type { ChatMessage, ContentPart } from '../canonical.js';
 import { cacheControlSchema, thinkingBlocksSchema } from './api.js';
 import type { AnthropicCacheControl, AnthropicThinkingBlock } from './api.js';
-
-export const extensionFields = {
-  /** Request level: Anthropic sampling and extended-thinking parameters. */
-  request: ['top_k', 'thinking'],
-  /** `thinking_blocks` on assistant messages; `is_error` and `cache_control` on tool messages. */
-  message: ['thinking_blocks', 'is_error', 'cache_control'],
-  /** `cache_control` on text, image and file parts. */
-  contentPart: ['cache_control'],
-} as const;
 
 /** A content part carrying a cache breakpoint; `OtherContentPart` admits the extra key. */
 export function withCacheControl<Part extends ContentPart>(

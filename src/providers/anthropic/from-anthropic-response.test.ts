@@ -3,6 +3,7 @@ import { readJsonFixture } from './__fixtures__/read-fixture.js';
 import { anthropicMessageSchema } from './api.js';
 import type { AnthropicMessage } from './api.js';
 import { fromAnthropicResponse } from './from-anthropic-response.js';
+import { jsonResponseToolName } from './json-mode.js';
 
 function fixture(name: string): AnthropicMessage {
   return anthropicMessageSchema.parse(readJsonFixture(name));
@@ -125,5 +126,50 @@ describe('fromAnthropicResponse (mapping rules)', () => {
       reasoning_content: 'Let me think.',
       thinking_blocks: [thinking],
     });
+  });
+});
+
+describe('fromAnthropicResponse (JSON mode sent as the forced json_response tool)', () => {
+  const jsonAnswer = (input: Record<string, unknown>, stopReason = 'tool_use') =>
+    message({
+      content: [{ type: 'tool_use', id: 'toolu_1', name: jsonResponseToolName, input }],
+      stop_reason: stopReason,
+    });
+
+  it('returns the tool input as the content, with finish_reason stop and no tool_calls', () => {
+    const completion = fromAnthropicResponse(jsonAnswer({ city: 'Paris', population: 2_100_000 }), {
+      jsonResponse: { wrapped: false },
+    });
+    expect(completion.choices[0]).toEqual({
+      index: 0,
+      message: { role: 'assistant', content: '{"city":"Paris","population":2100000}' },
+      finish_reason: 'stop',
+      logprobs: null,
+    });
+  });
+
+  it('unwraps `value` when a non-object schema was wrapped', () => {
+    const completion = fromAnthropicResponse(jsonAnswer({ value: ['Paris', 'Rome'] }), {
+      jsonResponse: { wrapped: true },
+    });
+    expect(completion.choices[0]?.message.content).toBe('["Paris","Rome"]');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('keeps a cut answer’s finish_reason length', () => {
+    const completion = fromAnthropicResponse(jsonAnswer({}, 'max_tokens'), {
+      jsonResponse: { wrapped: false },
+    });
+    expect(completion.choices[0]?.finish_reason).toBe('length');
+  });
+
+  it('leaves a json_response tool call alone when the request did not send the JSON tool', () => {
+    const completion = fromAnthropicResponse(jsonAnswer({ a: 1 }));
+    expect(completion.choices[0]?.message.content).toBeNull();
+    expect(completion.choices[0]?.message.tool_calls?.[0]?.function).toEqual({
+      name: 'json_response',
+      arguments: '{"a":1}',
+    });
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
   });
 });

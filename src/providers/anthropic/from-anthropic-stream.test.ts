@@ -3,6 +3,7 @@ import type { ChatCompletionChunk } from '../canonical.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
 import { collect, readFixture, replaySse } from './__fixtures__/read-fixture.js';
 import { fromAnthropicStream, readAnthropicEvents } from './from-anthropic-stream.js';
+import { jsonResponseToolName } from './json-mode.js';
 
 const provider = 'anthropic-test';
 
@@ -264,6 +265,69 @@ describe('fromAnthropicStream (edge cases)', () => {
           prompt_tokens_details: { cached_tokens: 100 },
         },
       },
+    ]);
+  });
+});
+
+describe('fromAnthropicStream (JSON mode sent as the forced json_response tool)', () => {
+  function jsonStream(fragments: string[], stopReason = 'tool_use'): string {
+    return sse(
+      start,
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'tool_use', id: 'toolu_1', name: jsonResponseToolName, input: {} },
+      },
+      ...['', ...fragments].map((partial_json) => ({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json },
+      })),
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: stopReason }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    );
+  }
+
+  function translateJson(body: string, wrapped: boolean): AsyncIterable<ChatCompletionChunk> {
+    return fromAnthropicStream(readAnthropicEvents(replaySse(body), provider), {
+      provider,
+      jsonResponse: { wrapped },
+    });
+  }
+
+  it('streams the tool’s argument fragments as content and finishes with stop, without tool calls', async () => {
+    const chunks = await collect(translateJson(jsonStream(['{"city":', ' "Paris"', '}']), false));
+    expect(deltas(chunks)).toEqual([
+      { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null },
+      { index: 0, delta: { content: '{"city":' }, finish_reason: null },
+      { index: 0, delta: { content: ' "Paris"' }, finish_reason: null },
+      { index: 0, delta: { content: '}' }, finish_reason: null },
+      { index: 0, delta: {}, finish_reason: 'stop' },
+      {
+        usage: {
+          prompt_tokens: 3,
+          completion_tokens: 9,
+          total_tokens: 12,
+          prompt_tokens_details: { cached_tokens: 0 },
+        },
+      },
+    ]);
+  });
+
+  it('sends a wrapped answer once, unwrapped, when its block ends', async () => {
+    const chunks = await collect(translateJson(jsonStream(['{"value": ["Par', 'is", "Rome"]}']), true));
+    expect(deltas(chunks).slice(1, -1)).toEqual([
+      { index: 0, delta: { content: '["Paris","Rome"]' }, finish_reason: null },
+      { index: 0, delta: {}, finish_reason: 'stop' },
+    ]);
+  });
+
+  it('sends what there is of a wrapped answer cut by max_tokens, finishing with length', async () => {
+    const chunks = await collect(translateJson(jsonStream(['{"value": ["Par'], 'max_tokens'), true));
+    expect(deltas(chunks).slice(1, -1)).toEqual([
+      { index: 0, delta: { content: '["Par' }, finish_reason: null },
+      { index: 0, delta: {}, finish_reason: 'length' },
     ]);
   });
 });

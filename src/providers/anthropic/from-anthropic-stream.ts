@@ -27,7 +27,7 @@ export async function* readAnthropicEvents(
   events: AsyncIterable<EventSourceMessage>,
   provider: string,
 ): AsyncGenerator<AnthropicStreamEvent> {
-  const json = readJsonEvents(readToEndAfterStop(events), {
+  const json = readJsonEvents(events, {
     provider,
     end: { isDone: (data) => typeOf(data) === 'message_stop' },
   });
@@ -44,39 +44,6 @@ export async function* readAnthropicEvents(
         },
       );
     }
-  }
-}
-
-/**
- * Passes events through; once `message_stop` went by, only the end of the body is left, and it is read
- * rather than cut, because cutting a body destroys its socket where reading it keeps the connection
- * for the next call. Before `message_stop`, stopping early still cancels the upstream request.
- */
-async function* readToEndAfterStop(
-  events: AsyncIterable<EventSourceMessage>,
-): AsyncGenerator<EventSourceMessage> {
-  const iterator = events[Symbol.asyncIterator]();
-  let stopped = false;
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      if (next.value.event === 'message_stop') stopped = true;
-      yield next.value;
-    }
-  } finally {
-    if (stopped) await drain(iterator);
-    else await iterator.return?.();
-  }
-}
-
-async function drain(iterator: AsyncIterator<EventSourceMessage>): Promise<void> {
-  try {
-    while ((await iterator.next()).done !== true) {
-      // Nothing after message_stop matters.
-    }
-  } catch {
-    // The message was complete; a failure reading the body's end changes nothing for the caller.
   }
 }
 
@@ -126,6 +93,7 @@ export async function* fromAnthropicStream(
     } satisfies ChatCompletionChunk;
   };
 
+  let stopped = false;
   for await (const event of events) {
     switch (event.type) {
       case 'message_start':
@@ -170,13 +138,11 @@ export async function* fromAnthropicStream(
         break;
       }
       case 'content_block_stop': {
-        if (jsonResponse && jsonAnswer?.block === event.index) {
-          // Streamed already, unless wrapped or sent whole at block start (then no fragment came).
-          if (jsonResponse.wrapped || jsonAnswer.fragments === '')
-            yield chunk({
-              content: streamedJsonResponseText(jsonAnswer.fragments, jsonAnswer.input, jsonResponse),
-            });
-        }
+        const json = jsonAnswer?.block === event.index ? jsonAnswer : undefined;
+        // Unwrapped fragments went out as they came; a wrapped answer, or one sent whole at block
+        // start (no fragment then), goes out now.
+        if (jsonResponse && json && (jsonResponse.wrapped || json.fragments === ''))
+          yield chunk({ content: streamedJsonResponseText(json.fragments, json.input, jsonResponse) });
         const call = toolCalls.get(event.index);
         if (call && call.arguments === '') {
           // A tool without parameters streams no fragment; OpenAI clients JSON.parse the arguments,
@@ -197,13 +163,16 @@ export async function* fromAnthropicStream(
       case 'message_stop':
         if (!finished) yield chunk({}, 'stop');
         yield { ...chunk({}), choices: [], usage: toOpenAIUsage(usage) };
-        return;
+        // Keep iterating: the shared reader reads the body's end, which keeps the connection reusable.
+        stopped = true;
+        break;
       case 'ping':
       case 'error':
         // Keep-alives; error events were already thrown by `readAnthropicEvents`.
         break;
     }
   }
+  if (stopped) return;
   throw new UpstreamCallError(`${options.provider} stream ended before message_stop`, {
     kind: 'stream',
     provider: options.provider,

@@ -282,6 +282,109 @@ describe('createAnthropicAdapter: chat', () => {
   });
 });
 
+describe('createAnthropicAdapter: JSON mode', () => {
+  const place = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+  const jsonRequest: ChatCompletionRequest = {
+    model: 'claude-opus-4-6',
+    messages: [{ role: 'user', content: 'Where is the Louvre?' }],
+    max_tokens: 100,
+    response_format: { type: 'json_schema', json_schema: { name: 'place', schema: place, strict: true } },
+  };
+
+  /** An SSE body of the given events, each named by its type as Anthropic does. */
+  function events(...items: object[]): string {
+    return items
+      .map((data) => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`)
+      .join('');
+  }
+
+  it('sends json_schema as a forced json_response tool and answers with its input as the content', async () => {
+    answer = json(
+      200,
+      JSON.stringify({
+        id: 'msg_json',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-opus-4-6',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'json_response', input: { city: 'Paris' } }],
+        stop_reason: 'tool_use',
+        stop_sequence: null,
+        usage: { input_tokens: 410, output_tokens: 12 },
+      }),
+    );
+    const result = await adapter.chat(jsonRequest, { signal });
+    expect(received[0]?.body).toEqual({
+      model: 'claude-opus-4-6',
+      messages: [{ role: 'user', content: 'Where is the Louvre?' }],
+      max_tokens: 100,
+      tools: [{ name: 'json_response', description: expect.any(String), input_schema: place }],
+      tool_choice: { type: 'tool', name: 'json_response', disable_parallel_tool_use: true },
+    });
+    expect(result).toMatchObject({
+      kind: 'response',
+      warnings: [{ param: 'response_format' }],
+      response: {
+        choices: [{ message: { role: 'assistant', content: '{"city":"Paris"}' }, finish_reason: 'stop' }],
+      },
+    });
+    if (result.kind !== 'response') throw new Error('expected a response');
+    expect(result.response.choices[0]?.message).not.toHaveProperty('tool_calls');
+  });
+
+  it('streams the answer to a wrapped (array) schema as content, unwrapped', async () => {
+    const cities = { type: 'array', items: { type: 'string' } };
+    answer = sse(
+      events(
+        {
+          type: 'message_start',
+          message: {
+            id: 'msg_json',
+            model: 'claude-opus-4-6',
+            usage: { input_tokens: 410, output_tokens: 1 },
+          },
+        },
+        {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: 'toolu_1', name: 'json_response', input: {} },
+        },
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '{"value": ["Pa' },
+        },
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: 'ris", "Rome"]}' },
+        },
+        { type: 'content_block_stop', index: 0 },
+        { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 14 } },
+        { type: 'message_stop' },
+      ),
+    );
+    const chunks = await collect(
+      await chatStream({
+        ...jsonRequest,
+        response_format: { type: 'json_schema', json_schema: { name: 'cities', schema: cities } },
+      }),
+    );
+    expect(received[0]?.body).toMatchObject({
+      stream: true,
+      tools: [
+        {
+          name: 'json_response',
+          input_schema: { type: 'object', properties: { value: cities }, required: ['value'] },
+        },
+      ],
+    });
+    const content = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+    expect(JSON.parse(content)).toEqual(['Paris', 'Rome']);
+    expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls !== undefined)).toBe(false);
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
+  });
+});
+
 describe('createAnthropicAdapter: embed', () => {
   it('fails with a 400 UpstreamCallError: Anthropic has no embeddings API', async () => {
     const error = await failure(adapter.embed({ model: 'claude-opus-4-6', input: 'hello' }, { signal }));

@@ -53,6 +53,9 @@ export interface JsonModePlan {
 /** Keywords that belong at a schema's root: `#/$defs/…` references resolve against the root. */
 const rootKeywords = new Set(['$schema', '$defs', 'definitions']);
 
+/** The start of a wrapped input (`{"value": …`), the only property the wrapper has. */
+const wrapperOpening = /^\s*\{\s*"value"\s*:\s*/;
+
 /**
  * @example
  * planJsonMode({ type: 'json_object' }, { clientTools: false, thinking: false }, warnings).tool
@@ -147,7 +150,7 @@ export function streamedJsonResponseText(
   if (isObject(parsed)) return jsonResponseText(parsed, tool);
   // Cut short (max_tokens): the partial JSON goes out as it is, as OpenAI's own `length` answers do,
   // without the wrapper's opening when there is one.
-  return tool.wrapped ? fragments.replace(/^\s*\{\s*"value"\s*:\s*/, '') : fragments;
+  return tool.wrapped ? fragments.replace(wrapperOpening, '') : fragments;
 }
 
 /** The forced tool call is the answer, so Anthropic's `tool_use` stop is OpenAI's `stop`. */

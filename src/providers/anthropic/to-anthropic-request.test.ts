@@ -325,13 +325,38 @@ describe('toAnthropicRequest: parameters', () => {
     expect(args.tools).toEqual([{ name: 'refresh', input_schema: { type: 'object' } }]);
   });
 
-  it('passes response_format text through silently and warns about an unknown type', () => {
-    expect(toAnthropicRequest(request({ response_format: { type: 'text' } }))).toEqual(
-      toAnthropicRequest(request({})),
+  it('warns about every parameter Anthropic cannot honour, naming it', () => {
+    const { args, warnings } = toAnthropicRequest(
+      request({
+        n: 2,
+        seed: 7,
+        presence_penalty: 0.5,
+        frequency_penalty: 0.1,
+        logprobs: true,
+        top_logprobs: 3,
+        metadata: { session: 'a' },
+        logit_bias: { '50256': -100 },
+        store: true,
+      }),
     );
-    const unknown = toAnthropicRequest(request({ response_format: { type: 'yaml' } as never }));
-    expect(unknown.warnings.map((warning) => warning.param)).toEqual(['response_format.type']);
-    expect(unknown.args).not.toHaveProperty('tools');
+    expect(warnings.map((warning) => warning.param)).toEqual([
+      'n',
+      'seed',
+      'presence_penalty',
+      'frequency_penalty',
+      'logprobs',
+      'top_logprobs',
+      'metadata',
+      'logit_bias',
+      'store',
+    ]);
+    expect(args).not.toHaveProperty('logit_bias');
+    expect(args).not.toHaveProperty('metadata');
+    // Neutral values change nothing and are not worth a warning.
+    expect(
+      toAnthropicRequest(request({ n: 1, presence_penalty: 0, frequency_penalty: null, logprobs: false }))
+        .warnings,
+    ).toEqual([]);
   });
 });
 
@@ -356,7 +381,7 @@ describe('toAnthropicRequest: JSON mode', () => {
       tools: [
         {
           name: 'json_response',
-          description: expect.stringContaining('JSON') as unknown,
+          description: expect.stringContaining('JSON'),
           input_schema: { type: 'object' },
         },
       ],
@@ -364,7 +389,10 @@ describe('toAnthropicRequest: JSON mode', () => {
     });
     expect(jsonResponse).toEqual({ wrapped: false });
     expect(warnings).toEqual([
-      { param: 'response_format', message: expect.stringContaining('forced a call to a `json_response` tool') },
+      {
+        param: 'response_format',
+        message: expect.stringContaining('forced a call to a `json_response` tool'),
+      },
     ]);
     expect(anthropicMessagesRequestSchema.safeParse(args).success).toBe(true);
   });
@@ -380,9 +408,17 @@ describe('toAnthropicRequest: JSON mode', () => {
       }),
     );
     expect(args.tools).toEqual([
-      { name: 'json_response', description: expect.stringMatching(/ The sum\.$/) as unknown, input_schema: schema },
+      {
+        name: 'json_response',
+        description: expect.stringMatching(/ The sum\.$/),
+        input_schema: schema,
+      },
     ]);
-    expect(args.tool_choice).toEqual({ type: 'tool', name: 'json_response', disable_parallel_tool_use: true });
+    expect(args.tool_choice).toEqual({
+      type: 'tool',
+      name: 'json_response',
+      disable_parallel_tool_use: true,
+    });
     expect(args).not.toHaveProperty('system');
     expect(jsonResponse).toEqual({ wrapped: false });
     expect(warnings).toEqual([
@@ -473,40 +509,15 @@ describe('toAnthropicRequest: JSON mode', () => {
     );
     expect(disabled.jsonResponse).toEqual({ wrapped: false });
   });
-});
 
-describe('toAnthropicRequest: unsupported parameters', () => {
-  it('warns about every parameter Anthropic cannot honour, naming it', () => {
-    const { args, warnings } = toAnthropicRequest(
-      request({
-        n: 2,
-        seed: 7,
-        presence_penalty: 0.5,
-        frequency_penalty: 0.1,
-        logprobs: true,
-        top_logprobs: 3,
-        metadata: { session: 'a' },
-        logit_bias: { '50256': -100 },
-        store: true,
-      }),
+  it('passes response_format text through silently and warns about an unknown type', () => {
+    expect(toAnthropicRequest(request({ response_format: { type: 'text' } }))).toEqual(
+      toAnthropicRequest(request({})),
     );
-    expect(warnings.map((warning) => warning.param)).toEqual([
-      'n',
-      'seed',
-      'presence_penalty',
-      'frequency_penalty',
-      'logprobs',
-      'top_logprobs',
-      'metadata',
-      'logit_bias',
-      'store',
-    ]);
-    expect(args).not.toHaveProperty('logit_bias');
-    expect(args).not.toHaveProperty('metadata');
-    // Neutral values change nothing and are not worth a warning.
-    expect(
-      toAnthropicRequest(request({ n: 1, presence_penalty: 0, frequency_penalty: null, logprobs: false }))
-        .warnings,
-    ).toEqual([]);
+    const unknown = toAnthropicRequest(
+      request({ response_format: { type: 'yaml' } as unknown as ChatCompletionRequest['response_format'] }),
+    );
+    expect(unknown.warnings.map((warning) => warning.param)).toEqual(['response_format.type']);
+    expect(unknown.args).not.toHaveProperty('tools');
   });
 });

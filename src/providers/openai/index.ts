@@ -16,6 +16,7 @@ import { readJsonEvents } from '../shared/json-chunks.js';
 import type { EventSourceMessage } from '../shared/sse.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
 import { httpOptionsFromConfig } from '../shared/http-options.js';
+import { withoutForeignFields } from '../shared/foreign-fields.js';
 import type { ProviderConfig } from '../../config/schema.js';
 
 export interface OpenAICompatibleOptions {
@@ -37,7 +38,8 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     id: options.id,
     type: options.type,
 
-    async chat(request, callOptions): Promise<ChatResult> {
+    async chat(clientRequest, callOptions): Promise<ChatResult> {
+      const request = withoutForeignFields(clientRequest);
       const call = {
         path: chatPath(request.model),
         signal: callOptions.signal,
