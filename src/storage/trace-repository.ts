@@ -8,7 +8,7 @@ import type { Database } from './database.js';
 import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { decodeCursor, encodeCursor } from './trace-cursor.js';
 import { createKyselyTraceRowWriter } from './trace-row-writer.js';
-import { observationToRow, rowToObservation, rowToTrace, traceToRow } from './trace-rows.js';
+import { rowToObservation, rowToTrace } from './trace-rows.js';
 
 export { InvalidCursorError } from './trace-cursor.js';
 
@@ -64,10 +64,7 @@ export function createTraceRepository(database: Database): TraceRepository {
 
   async function insertBatch(events: TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One conversion for both write paths: trace-rows.ts is the only column mapping.
-    const traceRows = events.map((event) => traceToRow(event.trace));
-    const observationRows = events.flatMap((event) => event.observations.map(observationToRow));
-    await writeRows(traceRows, observationRows);
+    await writeRows(events);
   }
 
   async function listTraces(query: TraceQuery): Promise<TracePage> {

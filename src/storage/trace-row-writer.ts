@@ -1,14 +1,19 @@
 /**
- * Storing converted trace and observation rows: the contract both write paths meet, the keys that make
- * a re-insert a no-op, and the portable path (Kysely multi-row inserts), which PostgreSQL uses. SQLite
- * has a faster path with statements prepared once (sqlite-trace-row-writer.ts).
+ * Storing trace events as rows: the contract both write paths meet, the keys that make a re-insert a
+ * no-op, and the portable path (Kysely multi-row inserts), which PostgreSQL uses. SQLite has a faster
+ * path with statements prepared once (sqlite-trace-row-writer.ts). Both convert with trace-rows.ts.
  */
 import type { Kysely } from 'kysely';
+import type { TraceEvent } from '../telemetry/model.js';
 import type { DatabaseDialect } from './database.js';
-import type { ObservationsTable, Schema, TracesTable } from './schema.js';
+import type { Schema } from './schema.js';
+import { observationToRow, traceToRow } from './trace-rows.js';
 
-/** Stores every row in one transaction, skipping rows whose key is already stored; all or nothing. */
-export type TraceRowWriter = (traces: TracesTable[], observations: ObservationsTable[]) => Promise<void>;
+/**
+ * Stores the trace and observations of every event in one transaction, all or nothing, skipping rows
+ * whose key is already stored.
+ */
+export type TraceRowWriter = (events: TraceEvent[]) => Promise<void>;
 
 // A retried batch whose first attempt did commit (the connection died before the reply) must not
 // fail forever on duplicate keys, so rows with an existing key are skipped: rows are immutable anyway.
@@ -28,10 +33,12 @@ const maxParameters: Record<DatabaseDialect, number> = { sqlite: 32_766, postgre
  *
  * @example
  * const writeRows = createKyselyTraceRowWriter(database.db, database.dialect);
- * await writeRows(events.map((event) => traceToRow(event.trace)), []);
+ * await writeRows(events);
  */
 export function createKyselyTraceRowWriter(db: Kysely<Schema>, dialect: DatabaseDialect): TraceRowWriter {
-  return async function writeRows(traces, observations) {
+  return async function writeRows(events) {
+    const traces = events.map((event) => traceToRow(event.trace));
+    const observations = events.flatMap((event) => event.observations.map(observationToRow));
     await db.transaction().execute(async (transaction) => {
       for (const chunk of chunks(traces, maxParameters[dialect])) {
         await transaction
