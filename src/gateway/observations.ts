@@ -35,7 +35,32 @@ export function failedAttemptObservation(
   attempt: AttemptStart,
   error: UpstreamCallError,
 ): ObservationRecord {
-  const latencyMs = performance.now() - attempt.startMark;
+  return attemptObservation(context, attempt, performance.now(), {
+    status: 'error',
+    httpStatus: error.status ?? null,
+    ttftMs: null,
+    usage: null,
+    cost: null,
+    errorMessage: error.message,
+    attributes: {
+      failure: error.kind,
+      retryable: error.isRetryable,
+      ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+    },
+  });
+}
+
+/** One upstream attempt as an observation: a child of the request span, named provider/model. */
+function attemptObservation(
+  context: RequestContext,
+  attempt: AttemptStart,
+  endMark: number,
+  outcome: Pick<
+    ObservationRecord,
+    'status' | 'httpStatus' | 'ttftMs' | 'usage' | 'cost' | 'errorMessage' | 'attributes'
+  >,
+): ObservationRecord {
+  const latencyMs = endMark - attempt.startMark;
   return {
     id: attempt.spanId,
     traceId: context.traceId,
@@ -45,20 +70,10 @@ export function failedAttemptObservation(
     startTime: attempt.startTime,
     endTime: attempt.startTime + latencyMs,
     latencyMs,
-    ttftMs: null,
     provider: attempt.target.adapter.id,
     model: attempt.target.model,
-    status: 'error',
-    httpStatus: error.status ?? null,
-    usage: null,
-    cost: null,
-    errorMessage: error.message,
-    attributes: {
-      providerType: attempt.target.adapter.type,
-      failure: error.kind,
-      retryable: error.isRetryable,
-      ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
-    },
+    ...outcome,
+    attributes: { providerType: attempt.target.adapter.type, ...outcome.attributes },
   };
 }
 
@@ -107,26 +122,17 @@ export function buildTraceEvent(
     ...context.failedAttempts,
   ];
   if (attempt !== null) {
-    const latencyMs = endMark - attempt.startMark;
-    observations.push({
-      id: attempt.spanId,
-      traceId: context.traceId,
-      parentId: context.rootSpanId,
-      type: context.kind === 'chat' ? 'generation' : 'embedding',
-      name: `${attempt.target.adapter.id}/${attempt.target.model}`,
-      startTime: attempt.startTime,
-      endTime: attempt.startTime + latencyMs,
-      latencyMs,
-      ttftMs: firstChunkMark === null ? null : firstChunkMark - attempt.startMark,
-      provider: attempt.target.adapter.id,
-      model: attempt.target.model,
-      status: outcome.status,
-      httpStatus: outcome.status === 'ok' ? 200 : null,
-      usage,
-      cost,
-      errorMessage,
-      attributes: { providerType: attempt.target.adapter.type, responseModel: responseModel(outcome) },
-    });
+    observations.push(
+      attemptObservation(context, attempt, endMark, {
+        status: outcome.status,
+        httpStatus: outcome.status === 'ok' ? 200 : null,
+        ttftMs: firstChunkMark === null ? null : firstChunkMark - attempt.startMark,
+        usage,
+        cost,
+        errorMessage,
+        attributes: { responseModel: responseModel(outcome) },
+      }),
+    );
   }
 
   return {
