@@ -8,6 +8,8 @@ import { request as httpRequest } from 'node:http';
 import { api, masterKey, startStack } from './helpers/stack.js';
 import type { Stack } from './helpers/stack.js';
 import type { TraceRecord } from '../src/telemetry/model.js';
+import OpenAI from 'openai';
+import { startGatedUpstream } from './helpers/gated-upstream.js';
 
 let stack: Stack;
 
@@ -204,18 +206,79 @@ describe('upstream failures', () => {
   });
 });
 
-describe('a client that disconnects mid-stream', () => {
-  it('aborts the upstream request and records the trace as cancelled', async () => {
-    const slow = await startStack({
+describe('streams that break', () => {
+  it('ends a stream cut by the upstream with an error event, and the trace says where it broke', async () => {
+    const upstream = `${stack.mock.url}/v1`;
+    const cut = await startStack({
       providers: [
         {
-          id: 'slow',
+          id: 'cut',
           type: 'openai',
-          base_url: `${stack.mock.url}/v1`,
+          base_url: upstream,
           api_key: 'k',
-          headers: { 'x-mock-tokens-per-second': '20' },
+          headers: { 'x-mock-cut-after-chunks': '3' },
+        },
+        {
+          id: 'cut-at-once',
+          type: 'openai',
+          base_url: upstream,
+          api_key: 'k',
+          headers: { 'x-mock-cut-after-chunks': '0' },
         },
       ],
+      models: [
+        { name: 'cut', targets: [{ provider: 'cut', model: 'gpt-4o-mini' }] },
+        {
+          name: 'cut-then-fallback',
+          targets: [
+            { provider: 'cut-at-once', model: 'gpt-4o-mini' },
+            { provider: 'up-openai', model: 'gpt-4o-mini' },
+          ],
+        },
+      ],
+    });
+    try {
+      const client = new OpenAI({ baseURL: `${cut.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+      const { data: stream, response } = await client.chat.completions
+        .create({
+          model: 'cut',
+          stream: true,
+          messages: [{ role: 'user', content: 'a long enough answer to be cut into several pieces' }],
+        })
+        .withResponse();
+      let received = '';
+      const consume = async (): Promise<void> => {
+        for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? '';
+      };
+      await expect(consume()).rejects.toThrow(/stream broke after/);
+      expect(received.length).toBeGreaterThan(0);
+      const { body } = await api<{ trace: TraceRecord }>(
+        cut,
+        `/api/traces/${response.headers.get('x-gatehouse-trace-id')}`,
+      );
+      expect(body.trace.status).toBe('error');
+      expect(body.trace.errorMessage).toMatch(/stream broke after \d+ chunks/);
+
+      // Broken before its first chunk, the stream fails over to the next target, invisibly.
+      let text = '';
+      const fallback = await client.chat.completions.create({
+        model: 'cut-then-fallback',
+        stream: true,
+        messages: [{ role: 'user', content: 'fall back please' }],
+      });
+      for await (const chunk of fallback) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toContain('fall back please');
+    } finally {
+      await cut.close();
+    }
+  });
+});
+
+describe('a client that disconnects mid-stream', () => {
+  it('aborts the upstream request and records the trace as cancelled', async () => {
+    const gated = await startGatedUpstream(10_000);
+    const slow = await startStack({
+      providers: [{ id: 'slow', type: 'openai', base_url: `${gated.url}/v1`, api_key: 'k' }],
       models: [{ name: 'slow', targets: [{ provider: 'slow', model: 'gpt-4o-mini' }] }],
     });
     try {
@@ -248,10 +311,14 @@ describe('a client that disconnects mid-stream', () => {
         else await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(trace).toMatchObject({ status: 'cancelled', httpStatus: 499, stream: true });
+      // The upstream saw its response abandoned long before the gate would have opened.
+      await gated.abortedResponse;
+      expect(gated.releasedByTimeout()).toBe(false);
       // The server is still healthy after the abrupt disconnect.
       expect((await fetch(`${slow.url}/health`)).status).toBe(200);
     } finally {
       await slow.close();
+      await gated.close();
     }
   });
 });

@@ -11,12 +11,16 @@ export interface GatedUpstream {
   release(): void;
   /** True if the gate opened by its safety timeout rather than by the test. */
   releasedByTimeout(): boolean;
+  /** Resolves when a response's connection closed before the response was complete (the gateway aborted it). */
+  abortedResponse: Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startGatedUpstream(safetyTimeoutMs = 5000): Promise<GatedUpstream> {
   let open!: () => void;
   let byTimeout = false;
+  let aborted!: () => void;
+  const abortedResponse = new Promise<void>((resolve) => (aborted = resolve));
   const gate = new Promise<void>((resolve) => (open = resolve));
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
     `data: ${JSON.stringify({
@@ -30,6 +34,9 @@ export async function startGatedUpstream(safetyTimeoutMs = 5000): Promise<GatedU
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
+      response.on('close', () => {
+        if (!response.writableFinished) aborted();
+      });
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write(chunk({ role: 'assistant', content: 'first' }));
       const timer = setTimeout(() => {
@@ -53,6 +60,7 @@ export async function startGatedUpstream(safetyTimeoutMs = 5000): Promise<GatedU
     url: `http://127.0.0.1:${port}`,
     release: () => open(),
     releasedByTimeout: () => byTimeout,
+    abortedResponse,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
