@@ -11,7 +11,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 const program = new Command('gatehouse')
   .description(
-    'Gatehouse: an OpenAI-compatible AI gateway with routing, guardrails, prompts, observability and evals',
+    'Gatehouse: an OpenAI-compatible AI gateway in front of any model provider, recording every call',
   )
   .version(version, '-v, --version')
   .showHelpAfterError();
