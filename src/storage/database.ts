@@ -3,12 +3,13 @@
  * `.gatehouse/`) or PostgreSQL (`postgres://…`), behind one Kysely instance (ARCHITECTURE §5).
  * Choosing between them is configuration only: `storage.database_url` / `DATABASE_URL`.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { join, resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
+import { inMemoryPath, openSqliteConnection } from './sqlite-connection.js';
+import { createSqliteTelemetryThread, type SqliteTelemetryThread } from './sqlite-telemetry-thread.js';
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
 
@@ -17,12 +18,21 @@ export interface Database {
   dialect: DatabaseDialect;
   /**
    * The better-sqlite3 connection behind `db`, set only for the sqlite dialect. It is for hot paths
-   * that run statements prepared once rather than compiling a Kysely query per call (trace inserts).
-   * Use it only inside `db.connection().execute(…)`: that holds Kysely's lock on this single
-   * connection, so a raw statement never lands inside a Kysely transaction left open across an await.
+   * that run statements prepared once rather than compiling a Kysely query per call (trace inserts
+   * into an in-memory database). Use it only inside `db.connection().execute(…)`: that holds Kysely's
+   * lock on this single connection, so a raw statement never lands inside a Kysely transaction left
+   * open across an await.
    */
   sqlite?: BetterSqlite3.Database;
-  /** Closes the SQLite file or ends the PostgreSQL pool; the instance is unusable afterwards. */
+  /**
+   * Set only for a SQLite file: the worker thread that stores telemetry through a connection of its
+   * own, off the event loop (sqlite-telemetry-thread.ts). Started by its first write.
+   */
+  telemetryThread?: SqliteTelemetryThread;
+  /**
+   * Ends the telemetry thread once it has answered the batches sent to it, then closes the SQLite file
+   * or ends the PostgreSQL pool; the instance is unusable afterwards.
+   */
   close(): Promise<void>;
   /** Resolves when a trivial query succeeds (readiness checks); rejects otherwise. */
   ping(): Promise<void>;
@@ -37,8 +47,6 @@ export interface OpenDatabaseOptions {
 
 const defaultSqliteDir = '.gatehouse';
 const defaultSqliteFile = 'gatehouse.db';
-// How long a SQLite writer waits for another connection's lock (the CLI and the server may share a file).
-const sqliteBusyTimeoutMs = 5_000;
 // Without it, pg waits forever for a connection while the server is down, and the bulk writer's
 // single in-flight write would hang instead of failing and retrying.
 const postgresConnectTimeoutMs = 5_000;
@@ -64,19 +72,23 @@ export function openDatabase(url: string | undefined, options: OpenDatabaseOptio
 }
 
 function openSqlite(path: string): Database {
-  const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const connection = new BetterSqlite3(path);
-  // page_size only takes effect before the first table exists (and before WAL); 16 KB pages measured
-  // ~60% faster trace inserts and half the file size (ARCHITECTURE §6).
-  connection.pragma('page_size = 16384');
-  connection.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode is durable against application crashes; only a power loss can lose the last commits.
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
-  connection.pragma('foreign_keys = ON');
+  const connection = openSqliteConnection(path);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
-  return { ...wrap(db, 'sqlite'), sqlite: connection };
+  const database = { ...wrap(db, 'sqlite'), sqlite: connection };
+  // No other connection, let alone another thread, can open an in-memory database.
+  if (path === inMemoryPath) return database;
+  const telemetryThread = createSqliteTelemetryThread(resolve(path));
+  return {
+    ...database,
+    telemetryThread,
+    close: async () => {
+      try {
+        await telemetryThread.close();
+      } finally {
+        await db.destroy();
+      }
+    },
+  };
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): Database {

@@ -1,14 +1,17 @@
 /**
- * The SQLite write path's pauses: the event loop runs between slices of a batch, yet the batch stays
- * one transaction — all or nothing, and invisible to other queries until it commits. (What the rows
- * contain is covered through the repository in trace-repository.test.ts.)
+ * The in-thread SQLite write path (in-memory databases): a batch is one transaction, all or nothing,
+ * and it never nests into a Kysely transaction left open across an await. (What the rows contain is
+ * covered through the repository in trace-repository.test.ts; the worker path in
+ * sqlite-telemetry-thread.test.ts.)
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservationType, TraceEvent } from '../telemetry/model.js';
 import { openDatabase, type Database } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { makeEvent } from './testing/trace-fixtures.js';
+import { traceToRow } from './trace-rows.js';
 
 let database: Database;
 let connection: NonNullable<Database['sqlite']>;
@@ -40,24 +43,14 @@ function events(count: number): TraceEvent[] {
 }
 
 describe('createSqliteTraceRowWriter', () => {
-  it('lets the event loop run between slices of a batch', async () => {
-    // A zero budget pauses after every event.
-    const writeRows = createSqliteTraceRowWriter(connection, database.db, { sliceBudgetMs: 0 });
-    let turns = 0;
-    const tick = (): void => {
-      turns += 1;
-      if (turns < 1_000) setImmediate(tick);
-    };
-    setImmediate(tick);
-    await writeRows(events(20));
-    expect(turns).toBeGreaterThanOrEqual(20);
-    expect(await counts()).toEqual({ traces: 20, observations: 20 });
+  it('an in-memory database has no telemetry thread: it writes in-thread', () => {
+    expect(database.telemetryThread).toBeUndefined();
   });
 
-  it('rolls the whole batch back when a row fails after a pause', async () => {
-    const writeRows = createSqliteTraceRowWriter(connection, database.db, { sliceBudgetMs: 0 });
+  it('rolls the whole batch back when its last row fails', async () => {
+    const writeRows = createSqliteTraceRowWriter(connection, database.db);
     const batch = events(10);
-    // A NOT NULL violation in the last event, long after the first pause (the type is not converted).
+    // A NOT NULL violation in the last event (the type is not converted).
     batch[9]!.observations[0]!.type = null as unknown as ObservationType;
     await expect(writeRows(batch)).rejects.toThrow(/NOT NULL/);
     expect(connection.inTransaction).toBe(false);
@@ -67,12 +60,18 @@ describe('createSqliteTraceRowWriter', () => {
     expect(await counts()).toEqual({ traces: 3, observations: 3 });
   });
 
-  it('keeps other queries out until the batch commits', async () => {
-    const writeRows = createSqliteTraceRowWriter(connection, database.db, { sliceBudgetMs: 0 });
-    const writing = writeRows(events(30));
-    // Issued while the write is paused halfway: it waits for Kysely's connection lock.
-    const seen = counts();
+  it('waits for a Kysely transaction left open across an await instead of nesting into it', async () => {
+    const writeRows = createSqliteTraceRowWriter(connection, database.db);
+    const open = database.db.transaction().execute(async (transaction) => {
+      await transaction.insertInto('traces').values(traceToRow(makeEvent().trace)).execute();
+      await sleep(20);
+      throw new Error('rolled back');
+    });
+    // Issued while the Kysely transaction sleeps. Nested into it (better-sqlite3 would make it a
+    // savepoint), the batch would vanish with its rollback.
+    const writing = writeRows(events(5));
+    await expect(open).rejects.toThrow('rolled back');
     await writing;
-    expect(await seen).toEqual({ traces: 30, observations: 30 });
+    expect(await counts()).toEqual({ traces: 5, observations: 5 });
   });
 });

@@ -1,36 +1,46 @@
 /**
  * The SQLite write path for telemetry rows: one single-row `INSERT … ON CONFLICT DO NOTHING` per table,
- * prepared once and run for every row, all rows of a batch in one transaction.
+ * prepared once and run for every row, all rows of a batch in one synchronous transaction.
  *
- * Why not Kysely here: better-sqlite3 is synchronous, so everything a write costs blocks the event
- * loop, and compiling a multi-row INSERT per batch (building the query tree, rendering thousands of
- * placeholders, preparing a new statement) cost more than SQLite storing the rows. A prepared
- * statement re-run per row skips all of that. The column list is the keys of the rows `traceToRow` /
- * `observationToRow` return, so those functions stay the only column mapping.
+ * Where it runs: for a database file, on the telemetry worker thread (sqlite-telemetry-worker.ts), so
+ * none of it blocks the event loop. An in-memory database (tests) cannot be opened by another thread,
+ * so there it runs in-thread (`createSqliteTraceRowWriter`).
  *
- * Why it yields: even without Kysely, converting and storing a batch of 1000 events is tens of
- * milliseconds of work on the event-loop thread. Events are converted and written in slices of a few
- * milliseconds with a turn of the event loop between them, inside the one transaction, so the batch
- * stays all or nothing.
+ * Why not Kysely here: better-sqlite3 is synchronous, and compiling a multi-row INSERT per batch
+ * (building the query tree, rendering thousands of placeholders, preparing a new statement) cost more
+ * than SQLite storing the rows. A prepared statement re-run per row skips all of that. The column list
+ * is the keys of the rows `traceToRow` / `observationToRow` return, so those functions stay the only
+ * column mapping.
  */
-import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { TraceEvent } from '../telemetry/model.js';
 import type { Schema } from './schema.js';
 import { rowKeys, type TraceRowWriter } from './trace-row-writer.js';
-import { observationToRow, traceToRow } from './trace-rows.js';
-
-export interface SqliteTraceRowWriterOptions {
-  /** Longest stretch of synchronous SQLite work before the event loop gets a turn (default 4 ms). */
-  sliceBudgetMs?: number;
-}
-
-// Under the ~5 ms a request can be held up by telemetry without showing in p99 latency.
-const defaultSliceBudgetMs = 4;
+import { eventsToRows, type TraceRows } from './trace-rows.js';
 
 /**
+ * Stores rows in one transaction, all or nothing; throws (having rolled back) when a row fails.
+ *
+ * @example
+ * const insertRows = createSqliteRowInserter(connection);
+ * insertRows(eventsToRows(events));
+ */
+export function createSqliteRowInserter(connection: BetterSqlite3.Database): (rows: TraceRows) => void {
+  const insertTrace = createRowInserter<Schema['traces']>(connection, 'traces');
+  const insertObservation = createRowInserter<Schema['observations']>(connection, 'observations');
+  const insertAll = connection.transaction((rows: TraceRows) => {
+    for (const row of rows.traces) insertTrace(row);
+    for (const row of rows.observations) insertObservation(row);
+  });
+  // IMMEDIATE takes the write lock up front: another connection writing the file (the CLI, the main
+  // connection) then makes us wait at BEGIN (busy_timeout) instead of failing halfway through a batch.
+  return (rows) => insertAll.immediate(rows);
+}
+
+/**
+ * The in-thread writer, for in-memory databases: a batch is one synchronous transaction on the
+ * connection behind `db`.
+ *
  * @example
  * const writeRows = createSqliteTraceRowWriter(database.sqlite, database.db);
  * await writeRows(events);
@@ -38,63 +48,25 @@ const defaultSliceBudgetMs = 4;
 export function createSqliteTraceRowWriter(
   connection: BetterSqlite3.Database,
   db: Kysely<Schema>,
-  options: SqliteTraceRowWriterOptions = {},
 ): TraceRowWriter {
-  const sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
-  const insertTrace = createRowInserter<Schema['traces']>(connection, 'traces');
-  const insertObservation = createRowInserter<Schema['observations']>(connection, 'observations');
-  // IMMEDIATE takes the write lock up front: another process writing the file (the CLI) then makes us
-  // wait at BEGIN (busy_timeout) instead of failing halfway through a batch.
-  const begin = connection.prepare('begin immediate');
-  const commit = connection.prepare('commit');
-  const rollback = connection.prepare('rollback');
-  // Start of the current stretch of synchronous work. Time this writer sat idle counts too, which
-  // costs at most one needless turn at the start of a write.
-  let sliceStartedAt = performance.now();
-
-  function budgetSpent(): boolean {
-    return performance.now() - sliceStartedAt >= sliceBudgetMs;
-  }
-
-  async function pause(): Promise<void> {
-    await nextTurn();
-    sliceStartedAt = performance.now();
-  }
-
-  async function writeInTransaction(events: TraceEvent[]): Promise<void> {
-    // Batches written back to back (a backlog) would otherwise share one turn of the event loop.
-    if (budgetSpent()) await pause();
-    begin.run();
-    try {
-      // Converted here rather than all up front, so conversion (JSON.stringify of the captured
-      // content) is sliced too; nothing references traces from observations, so the order is free.
-      for (const event of events) {
-        insertTrace(traceToRow(event.trace));
-        for (const observation of event.observations) insertObservation(observationToRow(observation));
-        if (budgetSpent()) await pause();
-      }
-      // Committing writes the batch's pages to the WAL (milliseconds for a large batch): a turn of its own.
-      await pause();
-      commit.run();
-    } catch (error) {
-      // Closing the connection during a pause (shutdown) has already rolled the transaction back.
-      if (connection.open && connection.inTransaction) rollback.run();
-      throw error;
-    }
-  }
-
+  const insertRows = createSqliteRowInserter(connection);
   return function writeRows(events) {
-    // Holds Kysely's lock on the single connection for the whole transaction, pauses included: no
-    // Kysely query can run inside our transaction, and ours never nests into one Kysely left open
-    // across an await.
-    return db.connection().execute(() => writeInTransaction(events));
+    // Under Kysely's lock on the single connection, so our transaction never lands inside one that a
+    // Kysely caller left open across an await.
+    return db.connection().execute(
+      () =>
+        new Promise<void>((resolve) => {
+          insertRows(eventsToRows(events));
+          resolve();
+        }),
+    );
   };
 }
 
 /**
  * Inserts one row of `table`. The statement is prepared on the first row, from that row's keys, and
- * reused for every later one. Prepared lazily so a repository may be created before the migrations
- * have created its tables.
+ * reused for every later one. Prepared lazily so a writer may be created before the migrations have
+ * created its tables.
  */
 function createRowInserter<Row extends object>(
   connection: BetterSqlite3.Database,

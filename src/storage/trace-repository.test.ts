@@ -1,7 +1,12 @@
 /**
- * The trace repository, run identically on SQLite (in memory) and on the machine's PostgreSQL (a fresh
- * database per run): what goes in comes back unchanged, filters, and keyset pagination.
+ * The trace repository, run identically on SQLite (in memory, written in-thread), on a SQLite file
+ * (written by the telemetry worker thread, read by the main connection) and on the machine's
+ * PostgreSQL (a fresh database per run): what goes in comes back unchanged, filters, and keyset
+ * pagination.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { TraceEvent, TraceRecord } from '../telemetry/model.js';
@@ -33,6 +38,21 @@ const backends: Backend[] = [
     open: async () => {
       const database = await openDatabase(':memory:');
       return { database, cleanup: () => database.close() };
+    },
+  },
+  {
+    name: 'a SQLite file',
+    available: true,
+    open: async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'gatehouse-trace-repository-'));
+      const database = await openDatabase(join(directory, 'traces.db'));
+      return {
+        database,
+        cleanup: async () => {
+          await database.close();
+          rmSync(directory, { recursive: true, force: true });
+        },
+      };
     },
   },
   {

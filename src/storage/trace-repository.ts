@@ -1,13 +1,14 @@
 /**
  * Traces and their observations: batch insert (the bulk writer's `write`), the newest-first list with
  * keyset pagination, and one trace with its observations. The same queries run on SQLite and PostgreSQL,
- * except the insert, which on SQLite runs statements prepared once (sqlite-trace-row-writer.ts).
+ * except the insert, which on SQLite runs statements prepared once (sqlite-trace-row-writer.ts), on a
+ * worker thread for a database file (sqlite-telemetry-thread.ts).
  */
 import type { ObservationRecord, TraceEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
 import type { Database } from './database.js';
 import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { decodeCursor, encodeCursor } from './trace-cursor.js';
-import { createKyselyTraceRowWriter } from './trace-row-writer.js';
+import { createKyselyTraceRowWriter, type TraceRowWriter } from './trace-row-writer.js';
 import { rowToObservation, rowToTrace } from './trace-rows.js';
 
 export { InvalidCursorError } from './trace-cursor.js';
@@ -55,12 +56,8 @@ export interface TraceRepository {
  * const writer = createBulkWriter({ write: traces.insertBatch, flushIntervalMs: 100, batchSize: 1000, maxQueue: 100_000 });
  */
 export function createTraceRepository(database: Database): TraceRepository {
-  const { db, dialect } = database;
-  // Chosen once: the raw connection exists only on SQLite, where compiling Kysely inserts was the cost.
-  const writeRows =
-    database.sqlite === undefined
-      ? createKyselyTraceRowWriter(db, dialect)
-      : createSqliteTraceRowWriter(database.sqlite, db);
+  const { db } = database;
+  const writeRows = chooseRowWriter(database);
 
   async function insertBatch(events: TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -114,4 +111,13 @@ export function createTraceRepository(database: Database): TraceRepository {
   }
 
   return { insertBatch, listTraces, getTrace };
+}
+
+function chooseRowWriter(database: Database): TraceRowWriter {
+  // A SQLite file: better-sqlite3 is synchronous, so inserts run on the telemetry thread.
+  if (database.telemetryThread !== undefined) return database.telemetryThread.write;
+  // In-memory SQLite (tests): statements prepared once, in-thread, since compiling Kysely inserts was the cost.
+  if (database.sqlite !== undefined) return createSqliteTraceRowWriter(database.sqlite, database.db);
+  // PostgreSQL: pg is asynchronous already.
+  return createKyselyTraceRowWriter(database.db, database.dialect);
 }

@@ -1,13 +1,14 @@
 /**
- * Storing trace events as rows: the contract both write paths meet, the keys that make a re-insert a
+ * Storing trace events as rows: the contract every write path meets, the keys that make a re-insert a
  * no-op, and the portable path (Kysely multi-row inserts), which PostgreSQL uses. SQLite has a faster
- * path with statements prepared once (sqlite-trace-row-writer.ts). Both convert with trace-rows.ts.
+ * path with statements prepared once (sqlite-trace-row-writer.ts), run on a worker thread for database
+ * files (sqlite-telemetry-thread.ts). All convert with trace-rows.ts.
  */
 import type { Kysely } from 'kysely';
 import type { TraceEvent } from '../telemetry/model.js';
 import type { DatabaseDialect } from './database.js';
 import type { Schema } from './schema.js';
-import { observationToRow, traceToRow } from './trace-rows.js';
+import { eventsToRows } from './trace-rows.js';
 
 /**
  * Stores the trace and observations of every event in one transaction, all or nothing, skipping rows
@@ -37,8 +38,7 @@ const maxParameters: Record<DatabaseDialect, number> = { sqlite: 32_766, postgre
  */
 export function createKyselyTraceRowWriter(db: Kysely<Schema>, dialect: DatabaseDialect): TraceRowWriter {
   return async function writeRows(events) {
-    const traces = events.map((event) => traceToRow(event.trace));
-    const observations = events.flatMap((event) => event.observations.map(observationToRow));
+    const { traces, observations } = eventsToRows(events);
     await db.transaction().execute(async (transaction) => {
       for (const chunk of chunks(traces, maxParameters[dialect])) {
         await transaction

@@ -6,8 +6,21 @@
  * is required), NUL characters (which PostgreSQL text rejects) are removed, unserializable JSON
  * becomes null. `undefined` input/output is stored as null and read back as null.
  */
-import type { ObservationRecord, TokenUsage, TraceRecord } from '../telemetry/model.js';
+import type { ObservationRecord, TokenUsage, TraceEvent, TraceRecord } from '../telemetry/model.js';
 import type { IntegerBoolean, ObservationsTable, TracesTable } from './schema.js';
+
+/** The rows of a batch of events, per table. Only strings, numbers and nulls: they cross threads as is. */
+export interface TraceRows {
+  traces: TracesTable[];
+  observations: ObservationsTable[];
+}
+
+export function eventsToRows(events: TraceEvent[]): TraceRows {
+  return {
+    traces: events.map((event) => traceToRow(event.trace)),
+    observations: events.flatMap((event) => event.observations.map(observationToRow)),
+  };
+}
 
 export function traceToRow(trace: TraceRecord): TracesTable {
   return {

@@ -10,8 +10,8 @@ import type { EventSourceMessage } from '../sse.js';
 
 /** A reader of the fixtures in the folder of `moduleUrl` (pass `import.meta.url`). */
 export function fixtureReader(moduleUrl: string): {
-  readFixture(name: string): string;
-  readJsonFixture(name: string): unknown;
+  readFixture: (name: string) => string;
+  readJsonFixture: (name: string) => unknown;
 } {
   const readFixture = (name: string): string => readFileSync(new URL(`./${name}`, moduleUrl), 'utf8');
   return { readFixture, readJsonFixture: (name) => JSON.parse(readFixture(name)) as unknown };
