@@ -12,6 +12,7 @@ import { ConfigError } from './config/config-error.js';
 import { openDatabase } from './storage/database.js';
 import type { Database } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
+import { openRedis, type RedisStore } from './storage/redis.js';
 import { createTraceRepository } from './storage/trace-repository.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
 import type { BulkWriter } from './telemetry/bulk-writer.js';
@@ -38,6 +39,8 @@ export interface Gatehouse {
   close(): Promise<void>;
   telemetry: BulkWriter;
   database: Database;
+  /** Set when `storage.redis_url` is configured. */
+  redis: RedisStore | null;
 }
 
 export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
@@ -51,6 +54,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   }
 
   const database = await openDatabase(config.storage.database_url);
+  const redis =
+    config.storage.redis_url === undefined
+      ? null
+      : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
   try {
@@ -81,6 +88,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
       readiness: {
         pingStore: () => database.ping(),
+        pingRedis: redis === null ? null : () => redis.ping(),
         telemetry: () => writer.stats(),
         config: {
           source: options.configSource ?? null,
@@ -89,23 +97,30 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, database, writer, adapters, logger);
+    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
   } catch (error) {
     await telemetry?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
+    await redis?.close();
     await database.close();
     throw error;
   }
 }
 
+interface Resources {
+  database: Database;
+  redis: RedisStore | null;
+  telemetry: BulkWriter;
+  adapters: Map<string, ProviderAdapter>;
+}
+
 function assemble(
   app: FastifyInstance,
   config: GatehouseConfig,
-  database: Database,
-  telemetry: BulkWriter,
-  adapters: Map<string, ProviderAdapter>,
+  resources: Resources,
   logger: Logger,
 ): Gatehouse {
+  const { database, redis, telemetry, adapters } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -123,6 +138,7 @@ function assemble(
       clearTimeout(deadline);
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
+      await redis?.close();
       await database.close();
     }
   }
@@ -131,6 +147,7 @@ function assemble(
     app,
     telemetry,
     database,
+    redis,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
       if (config.auth.master_key === undefined) {

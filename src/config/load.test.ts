@@ -61,18 +61,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ path, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(/providers\.0\.type/);
   });
 
-  it('lets the environment override the port, database and master key', () => {
+  it('lets the environment override the port, database, Redis and master key', () => {
     const { config } = loadConfig({
       path: withFile(minimal),
       env: {
         TEST_OPENAI_KEY: 'k',
         PORT: '8080',
         DATABASE_URL: 'postgres://x/y',
+        REDIS_URL: 'redis://127.0.0.1:6380/2',
         GATEHOUSE_MASTER_KEY: 'a-long-master-key-123',
       },
     });
     expect(config.server.port).toBe(8080);
     expect(config.storage.database_url).toBe('postgres://x/y');
+    expect(config.storage.redis_url).toBe('redis://127.0.0.1:6380/2');
     expect(config.auth.master_key).toBe('a-long-master-key-123');
   });
 

@@ -72,7 +72,7 @@ function formatIssues(issues: z.core.$ZodIssue[]): string {
     .join('\n');
 }
 
-/** `PORT`, `GATEHOUSE_HOST`, `DATABASE_URL`, `GATEHOUSE_MASTER_KEY` win over the file, for containers and PaaS. */
+/** `PORT`, `GATEHOUSE_HOST`, `DATABASE_URL`, `REDIS_URL`, `GATEHOUSE_MASTER_KEY` win over the file, for containers and PaaS. */
 function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = { ...(raw as Record<string, unknown>) };
@@ -88,6 +88,7 @@ function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
     section('server').host = env.GATEHOUSE_HOST;
   if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '')
     section('storage').database_url = env.DATABASE_URL;
+  if (env.REDIS_URL !== undefined && env.REDIS_URL !== '') section('storage').redis_url = env.REDIS_URL;
   if (env.GATEHOUSE_MASTER_KEY !== undefined && env.GATEHOUSE_MASTER_KEY !== '') {
     section('auth').master_key = env.GATEHOUSE_MASTER_KEY;
   }

@@ -165,6 +165,17 @@ const configShape = z.strictObject({
         .describe(
           'postgres://… for PostgreSQL; otherwise a SQLite file path (default .gatehouse/gatehouse.db). Env DATABASE_URL overrides.',
         ),
+      redis_url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'use a redis:// or rediss:// URL')
+        .optional()
+        .describe(
+          'redis://… shares rate limits, budgets, cache and circuit-breaker state across replicas; without it that state is in-process. Env REDIS_URL overrides.',
+        ),
+      redis_key_prefix: z
+        .string()
+        .default('gatehouse:')
+        .describe('Prefix of every Redis key Gatehouse writes, so several deployments can share one Redis.'),
     })
     .prefault({})
     .describe('Where configuration and telemetry are stored.'),

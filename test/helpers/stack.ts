@@ -28,6 +28,8 @@ export interface StackOptions {
   /** Extra top-level config merged over the default test config. */
   config?: Record<string, unknown>;
   mock?: MockUpstreamOptions;
+  /** Extra `storage` settings (redis_url…) merged over the test database. */
+  storage?: Record<string, unknown>;
   /** Extra providers and models appended to the defaults. */
   providers?: Record<string, unknown>[];
   models?: Record<string, unknown>[];
@@ -41,7 +43,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
     auth: { master_key: masterKey },
-    storage: { database_url: storage.url },
+    storage: { database_url: storage.url, ...options.storage },
     telemetry: { flush_interval_ms: 10 },
     providers: [
       { id: 'up-openai', type: 'openai', base_url: `${mock.url}/v1`, api_key: 'sk-upstream-openai' },

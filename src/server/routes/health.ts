@@ -1,12 +1,16 @@
 /**
  * `GET /health` (the process is alive; open, for liveness probes) and `GET /ready` (the store answers
- * and telemetry is flowing; 503 otherwise, so a load balancer stops sending traffic).
+ * and telemetry is flowing; 503 otherwise, so a load balancer stops sending traffic). Redis, when
+ * configured, is reported but does not make the gateway unready: the stores that use it follow their
+ * own fail-open / fail-closed policy.
  */
 import type { FastifyInstance } from 'fastify';
 
 export interface ReadinessProbe {
   /** Resolves when the store answers a trivial query. */
   pingStore(): Promise<void>;
+  /** Resolves when Redis answers; null when no Redis is configured. */
+  pingRedis: (() => Promise<void>) | null;
   telemetry(): {
     queued: number;
     written: number;
@@ -21,18 +25,28 @@ export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
 
   app.get('/ready', async (_request, reply) => {
-    let store: { status: 'ok' } | { status: 'error'; error: string } = { status: 'ok' };
-    try {
-      await probe.pingStore();
-    } catch (error) {
-      store = { status: 'error', error: error instanceof Error ? error.message : String(error) };
-    }
+    const [store, redis] = await Promise.all([
+      check(() => probe.pingStore()),
+      probe.pingRedis === null ? { status: 'not_configured' as const } : check(probe.pingRedis),
+    ]);
     const ready = store.status === 'ok';
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
       store,
+      redis,
       telemetry: probe.telemetry(),
       config: probe.config,
     });
   });
+}
+
+type CheckResult = { status: 'ok' } | { status: 'error'; error: string };
+
+async function check(ping: () => Promise<void>): Promise<CheckResult> {
+  try {
+    await ping();
+    return { status: 'ok' };
+  } catch (error) {
+    return { status: 'error', error: error instanceof Error ? error.message : String(error) };
+  }
 }
