@@ -7,7 +7,7 @@
  * and how much of the main thread the inserts take (event-loop busy ms per 1,000 traces, from
  * eventLoopUtilization: work on a telemetry worker thread does not count).
  *
- * Inserts realistic events (a ~2 KB trace row, 3 observations) into a temporary SQLite file, once per
+ * Inserts realistic events (a ~2 KB trace row, 3 observations, ids from the gateway's generator) into a temporary SQLite file, once per
  * batch size, each run in a fresh file. Events are built before the clock starts, so only the
  * repository (row conversion, SQL, SQLite, handing batches to another thread) is measured; a one-event
  * batch is written first, so preparing statements and starting a worker thread are not. Delays
@@ -24,6 +24,7 @@ import { openDatabase } from '../src/storage/database.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { createTraceRepository } from '../src/storage/trace-repository.js';
 import { traceToRow } from '../src/storage/trace-rows.js';
+import { newSpanId, newTraceId } from '../src/telemetry/ids.js';
 import type { ObservationRecord, TraceEvent } from '../src/telemetry/model.js';
 
 const traceCount = Number(process.env.BENCH_TRACES ?? 20_000);
@@ -45,11 +46,11 @@ interface RunResult {
 
 /** A chat completion as the gateway records it with content capture on: retrieved context makes it ~2 KB. */
 function makeEvent(index: number): TraceEvent {
-  const id = (index + 1).toString(16).padStart(32, '0');
   const startTime = 1_760_000_000_000 + index * 3;
+  const id = newTraceId(startTime);
   const context = `Order #${index} shipped on 2025-06-0${index % 9} via carrier ${index % 7}; `.repeat(28);
   const generation = (attempt: number, ok: boolean): ObservationRecord => ({
-    id: `${(index * 4 + attempt).toString(16).padStart(16, '0')}`,
+    id: newSpanId(),
     traceId: id,
     parentId: null,
     type: 'generation',
@@ -115,7 +116,7 @@ function makeEvent(index: number): TraceEvent {
     observations: [
       {
         ...generation(0, false),
-        id: (index * 4 + 3).toString(16).padStart(16, '0'),
+        id: newSpanId(),
         type: 'guardrail',
         name: 'pii',
         provider: null,
