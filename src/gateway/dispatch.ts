@@ -77,6 +77,7 @@ async function runChain(
         answered,
         performance.now() - context.startMark,
         Date.now(),
+        context.traceId,
       );
       if (rollback !== null) {
         context.routingEvents.push({

@@ -15,6 +15,8 @@ export type CanaryArm = 'baseline' | 'candidate';
 export interface CanaryRollback {
   at: number;
   reason: string;
+  /** The trace of the request whose answer triggered the rollback (it holds a `routing.canary_rollback` event). */
+  traceId: string;
   candidate: ArmSummary;
   baseline: ArmSummary;
 }
@@ -71,14 +73,14 @@ export class Canary {
   }
 
   /** Records an answer of `arm`; returns the rollback when this record triggered it. */
-  record(arm: CanaryArm, ok: boolean, latencyMs: number, now: number): CanaryRollback | null {
+  record(arm: CanaryArm, ok: boolean, latencyMs: number, now: number, traceId: string): CanaryRollback | null {
     if (this.rollback !== null) return null;
     const samples = this.samples[arm];
     samples.push({ time: now, ok, latencyMs });
     if (samples.length > maxSamples) samples.shift();
     if (++this.sinceEvaluation < evaluateEvery) return null;
     this.sinceEvaluation = 0;
-    return this.evaluate(now);
+    return this.evaluate(now, traceId);
   }
 
   snapshot(now: number): {
@@ -104,7 +106,7 @@ export class Canary {
     return samples;
   }
 
-  private evaluate(now: number): CanaryRollback | null {
+  private evaluate(now: number, traceId: string): CanaryRollback | null {
     const candidate = summarize(this.recent('candidate', now));
     const baseline = summarize(this.recent('baseline', now));
     if (candidate.requests < this.config.min_requests) return null;
@@ -123,7 +125,7 @@ export class Canary {
       reason = `candidate p95 ${Math.round(candidate.p95Ms)} ms exceeds baseline ${Math.round(baseline.p95Ms)} ms by more than ${percent(this.config.max_p95_increase)}`;
     }
     if (reason === null) return null;
-    this.rollback = { at: now, reason, candidate, baseline };
+    this.rollback = { at: now, reason, traceId, candidate, baseline };
     return this.rollback;
   }
 }
