@@ -73,7 +73,13 @@ export class Canary {
   }
 
   /** Records an answer of `arm`; returns the rollback when this record triggered it. */
-  record(arm: CanaryArm, ok: boolean, latencyMs: number, now: number, traceId: string): CanaryRollback | null {
+  record(
+    arm: CanaryArm,
+    ok: boolean,
+    latencyMs: number,
+    now: number,
+    traceId: string,
+  ): CanaryRollback | null {
     if (this.rollback !== null) return null;
     const samples = this.samples[arm];
     samples.push({ time: now, ok, latencyMs });
