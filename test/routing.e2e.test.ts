@@ -91,6 +91,16 @@ beforeAll(async () => {
       { ...group('next', 'next-model'), breaker: { enabled: false } },
       { ...group('mirrored', 'live-model'), shadow: { model: 'candidate-shadow', share: 0.2 } },
       { name: 'candidate-shadow', targets: [{ provider: 'shadow-up', model: 'shadow-model' }] },
+      {
+        name: 'roomy',
+        targets: [
+          { provider: 'up-openai', model: 'gpt-4o-mini-2024-07-18', context_window: 50 },
+          { provider: 'up-openai', model: 'gpt-4o', context_window: 1_000 },
+        ],
+      },
+      { name: 'small', targets: [{ provider: 'up-openai', model: 'gpt-4o-mini' }] },
+      { name: 'large', targets: [{ provider: 'up-openai', model: 'gpt-4o' }] },
+      { name: 'auto', complexity: { small: 'small', large: 'large' } },
     ],
   });
   client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -392,4 +402,68 @@ describe('traffic splits', () => {
       attributes: { output: [expect.objectContaining({ content: 'SHADOW ANSWER' })] },
     });
   }, 120_000);
+});
+
+describe('context windows and complexity routing', () => {
+  it('skips a target the prompt cannot fit before sending, and fails clearly when none fits', async () => {
+    const fits = await post('roomy', { messages: [{ role: 'user', content: 'word '.repeat(100) }] });
+    expect(fits.status).toBe(200);
+    expect(fits.headers.get('x-gatehouse-model')).toBe('gpt-4o');
+    expect(arrivals('gpt-4o-mini-2024-07-18')).toHaveLength(0);
+    const { observations } = await traceOf(fits);
+    const root = observations.find((observation) => observation.type === 'span');
+    expect(root?.attributes.routing).toMatchObject({
+      events: [{ kind: 'skipped', target: 'up-openai/gpt-4o-mini-2024-07-18', reason: 'context-window' }],
+    });
+
+    const tooBig = await post('roomy', { messages: [{ role: 'user', content: 'word '.repeat(2_000) }] });
+    expect(tooBig.status).toBe(400);
+    expect(await tooBig.json()).toMatchObject({
+      error: {
+        code: 'context_length_exceeded',
+        param: 'messages',
+        message: expect.stringMatching(/largest: 1000/) as string,
+      },
+    });
+    expect(stack.mock.requests).toHaveLength(1);
+  });
+
+  it('routes simple prompts small and complex ones large, reporting reason, share and saving', async () => {
+    const simple = await post('auto', { messages: [{ role: 'user', content: 'Say hi' }] });
+    expect(simple.headers.get('x-gatehouse-complexity')).toBe('small');
+    expect(simple.headers.get('x-gatehouse-model')).toBe('gpt-4o-mini');
+    expect(Number(simple.headers.get('x-gatehouse-estimated-saving-usd'))).toBeGreaterThan(0);
+    expect(simple.headers.get('x-gatehouse-complexity-share')).toBe('small=1.000, large=0.000');
+    const hard = await post('auto', {
+      messages: [
+        {
+          role: 'user',
+          content: 'Prove step by step that this terminates:\n```py\nwhile n > 1: n //= 2\n```',
+        },
+      ],
+    });
+    expect(hard.headers.get('x-gatehouse-complexity')).toBe('large');
+    expect(hard.headers.get('x-gatehouse-model')).toBe('gpt-4o');
+    expect(hard.headers.get('x-gatehouse-complexity-reason')).toMatch(
+      /score 3 >= 2: code \+1\.5, reasoning cues \+1\.5/,
+    );
+    expect(hard.headers.get('x-gatehouse-complexity-share')).toBe('small=0.500, large=0.500');
+    const { observations } = await traceOf(hard);
+    const root = observations.find((observation) => observation.type === 'span');
+    expect(root?.attributes.routing).toMatchObject({
+      route: 'auto',
+      decisions: [{ kind: 'complexity', model: 'auto', chose: 'large', tier: 'large', score: 3 }],
+    });
+  });
+
+  it('flags floating model aliases in routing health', async () => {
+    const { body } = await api<{ floatingAliases: string[]; targets: { key: string; pinned: boolean }[] }>(
+      stack,
+      '/api/routing/health',
+    );
+    expect(body.floatingAliases).toContain('up-openai/gpt-4o');
+    expect(body.targets.find((target) => target.key === 'up-openai/gpt-4o-mini-2024-07-18')?.pinned).toBe(
+      true,
+    );
+  });
 });
