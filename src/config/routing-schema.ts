@@ -22,9 +22,7 @@ function section(fields: Record<string, FieldSpec>, withDefaults: boolean): z.Zo
   const shape: Record<string, z.ZodType> = {};
   for (const [key, [schema, fallback, description]] of Object.entries(fields)) {
     shape[key] = (
-      withDefaults && fallback !== undefined
-        ? (schema as z.ZodType<unknown>).default(fallback)
-        : schema.optional()
+      withDefaults && fallback !== undefined ? schema.default(fallback) : schema.optional()
     ).describe(description);
   }
   return z.strictObject(shape);

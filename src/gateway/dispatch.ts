@@ -327,8 +327,9 @@ async function* resumeStream(
           cause: error,
         });
       }
-      done = next.done === true;
-      if (!done) {
+      if (next.done === true) {
+        done = true;
+      } else {
         if (next.value.usage) outputTokens = next.value.usage.completion_tokens;
         yield next.value;
         delivered++;
