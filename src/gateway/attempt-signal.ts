@@ -15,24 +15,22 @@ export interface AttemptSignal {
 
 const noTimer = (): void => undefined;
 
-export const AttemptSignal = {
-  for(
-    client: AbortSignal,
-    target: RoutingTarget,
-    firstTokenMs: number | undefined,
-    deadline: number,
-  ): AttemptSignal {
-    const remaining = deadline - performance.now();
-    if (firstTokenMs === undefined && remaining === Infinity) return { signal: client, clear: noTimer };
-    const byDeadline = firstTokenMs === undefined || remaining < firstTokenMs;
-    const delay = Math.max(0, byDeadline ? remaining : firstTokenMs);
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      const message = byDeadline
-        ? `${target.key} had not answered when the request deadline was reached`
-        : `${target.key} sent no first token within ${firstTokenMs} ms`;
-      controller.abort(new UpstreamCallError(message, { kind: 'timeout', provider: target.adapter.id }));
-    }, delay);
-    return { signal: AbortSignal.any([client, controller.signal]), clear: () => clearTimeout(timer) };
-  },
-};
+export function createAttemptSignal(
+  client: AbortSignal,
+  target: RoutingTarget,
+  firstTokenMs: number | undefined,
+  deadline: number,
+): AttemptSignal {
+  const remaining = deadline - performance.now();
+  if (firstTokenMs === undefined && remaining === Infinity) return { signal: client, clear: noTimer };
+  const byDeadline = firstTokenMs === undefined || remaining < firstTokenMs;
+  const delay = Math.max(0, byDeadline ? remaining : firstTokenMs);
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    const message = byDeadline
+      ? `${target.key} had not answered when the request deadline was reached`
+      : `${target.key} sent no first token within ${firstTokenMs} ms`;
+    controller.abort(new UpstreamCallError(message, { kind: 'timeout', provider: target.adapter.id }));
+  }, delay);
+  return { signal: AbortSignal.any([client, controller.signal]), clear: () => clearTimeout(timer) };
+}

@@ -23,7 +23,7 @@ import type { AttemptStart, ChatContext, EmbeddingsContext, RequestContext } fro
 import type { Stage } from './compose.js';
 import { toGatewayError } from './upstream-failure.js';
 import { failedAttemptObservation } from './observations.js';
-import { AttemptSignal } from './attempt-signal.js';
+import { createAttemptSignal } from './attempt-signal.js';
 
 export interface DispatchOptions {
   prices: PriceCatalog;
@@ -182,7 +182,12 @@ async function tryTarget(
     state.attempts++;
     const tokens = target.stats.countsTokens ? (context.estimate?.promptTokens() ?? 0) : 0;
     target.stats.begin(attempt.startTime, tokens);
-    const signal = AttemptSignal.for(context.signal, target, policy.timeouts.first_token_ms, state.deadline);
+    const signal = createAttemptSignal(
+      context.signal,
+      target,
+      policy.timeouts.first_token_ms,
+      state.deadline,
+    );
     try {
       if (context.kind === 'chat') await callChat(context, target, attempt, signal.signal);
       else await callEmbeddings(context, target, signal.signal);
