@@ -19,6 +19,10 @@ import type { BulkWriter } from './telemetry/bulk-writer.js';
 import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
 import { createModelRouter } from './gateway/resolve-route.js';
+import { createBreakerStore } from './routing/create-breaker-store.js';
+import type { BreakerStore } from './routing/breaker-store.js';
+import { createRouteTable } from './routing/route-table.js';
+import { createRoutePlanner } from './routing/route-plan.js';
 import { createPipeline } from './gateway/pipeline.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
@@ -60,6 +64,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let breakers: BreakerStore | undefined;
   try {
     await migrateToLatest(database);
     const traces = createTraceRepository(database);
@@ -71,11 +76,14 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
     });
     adapters = createProviderAdapters(config.providers);
-    const router = createModelRouter(config.models, adapters);
+    const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
+    breakers = createBreakerStore(redis, logger);
+    const routes = createRouteTable(config.models, config.routing, adapters, breakers);
+    const router = createModelRouter(config.models, routes, createRoutePlanner(routes, prices));
     const pipeline = createPipeline({
       router,
       sink: telemetry,
-      prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
+      prices,
       captureContent: config.telemetry.capture_content,
     });
     const writer = telemetry;
@@ -97,9 +105,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
+    return assemble(app, config, { database, redis, telemetry: writer, adapters, breakers }, logger);
   } catch (error) {
     await telemetry?.close();
+    await breakers?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
     await database.close();
@@ -112,6 +121,7 @@ interface Resources {
   redis: RedisStore | null;
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
+  breakers: BreakerStore;
 }
 
 function assemble(
@@ -120,7 +130,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters } = resources;
+  const { database, redis, telemetry, adapters, breakers } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -138,6 +148,7 @@ function assemble(
       clearTimeout(deadline);
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
+      await breakers.close();
       await redis?.close();
       await database.close();
     }

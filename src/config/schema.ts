@@ -3,6 +3,8 @@
  * The types the rest of the code reads are inferred from it.
  */
 import { z } from 'zod';
+import { modelRoutingFields, routingSchema, targetRoutingFields } from './routing-schema.js';
+import { checkRouting } from './routing-checks.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -92,6 +94,7 @@ export const targetSchema = z
   .strictObject({
     provider: z.string().describe('Id of a configured provider.'),
     model: z.string().min(1).describe('Model name at that provider (for azure: the deployment name).'),
+    ...targetRoutingFields,
   })
   .describe('One deployment behind a model name.');
 
@@ -104,7 +107,14 @@ export const modelSchema = z
         'What clients send as `model`. A name ending in `*` (`openai/*`) matches any suffix, which replaces `*` in the target model.',
       ),
     description: z.string().optional().describe('Shown in `GET /v1/models` listings and the UI.'),
-    targets: z.array(targetSchema).min(1).describe('Deployments serving this model, in order of preference.'),
+    targets: z
+      .array(targetSchema)
+      .min(1)
+      .optional()
+      .describe(
+        'Deployments serving this model, in order of preference. Required unless the model routes to other models (`complexity`, `split`, `canary`).',
+      ),
+    ...modelRoutingFields,
   })
   .describe('A client-facing model name and the deployments behind it.');
 
@@ -157,6 +167,7 @@ const configShape = z.strictObject({
     .describe('Authentication.'),
   providers: z.array(providerSchema).default([]).describe('Upstream providers.'),
   models: z.array(modelSchema).default([]).describe('Model names clients may request.'),
+  routing: routingSchema.prefault({}),
   storage: z
     .strictObject({
       database_url: z
@@ -246,7 +257,7 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       });
     }
     modelNames.add(model.name);
-    model.targets.forEach((target, targetIndex) => {
+    model.targets?.forEach((target, targetIndex) => {
       if (!providerIds.has(target.provider)) {
         context.addIssue({
           code: 'custom',
@@ -256,6 +267,7 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       }
     });
   });
+  checkRouting(config, context);
 }
 
 export type GatehouseConfig = z.infer<typeof configSchema>;

@@ -10,6 +10,8 @@ import type {
   EmbeddingsResponse,
 } from '../providers/canonical.js';
 import type { CallWarning, ProviderAdapter } from '../providers/spec.js';
+import type { RequestEstimate } from '../routing/request-estimate.js';
+import type { RoutePlan } from '../routing/route-plan.js';
 import type { ObservationRecord } from '../telemetry/model.js';
 
 /** One deployment a request may be sent to. */
@@ -19,11 +21,14 @@ export interface RouteTarget {
   model: string;
 }
 
-export interface ResolvedRoute {
-  /** The configured model name that matched (`fast`, `openai/*`). */
-  name: string;
-  /** Deployments in order of preference. */
-  targets: RouteTarget[];
+/** Something routing did besides attempts (a skipped target, a retry wait, a breaker trip…), for the trace. */
+export interface RoutingEvent {
+  kind: 'skipped' | 'retry' | 'breaker-opened' | 'canary-rollback' | 'deadline' | 'filtered';
+  /** The target concerned (`provider/model`), or the routing model. */
+  target: string;
+  /** Milliseconds since the request started. */
+  atMs: number;
+  [detail: string]: unknown;
 }
 
 interface ContextBase {
@@ -40,7 +45,14 @@ interface ContextBase {
   startMark: number;
   /** Aborted when the client disconnects or the server gives up. */
   signal: AbortSignal;
-  route: ResolvedRoute | null;
+  /** The routing plan: target groups in order, decisions, policy (set by resolve). */
+  route: RoutePlan | null;
+  /** Token estimates of the request, computed on first use. */
+  estimate: RequestEstimate | null;
+  /** What routing did besides the attempts, in order. */
+  routingEvents: RoutingEvent[];
+  /** The shadow call's observation, when this request is mirrored; it settles off the response path. */
+  shadowCall: Promise<ObservationRecord> | null;
   /** The deployment that produced the answer (or failed last). */
   target: RouteTarget | null;
   warnings: CallWarning[];
@@ -52,6 +64,10 @@ interface ContextBase {
 
 export interface AttemptStart {
   target: RouteTarget;
+  /** The configured model whose target group this attempt belongs to (differs from the request's on fallback). */
+  group: string;
+  /** 1 for the first attempt on this target, 2 for its first retry… */
+  attempt: number;
   spanId: string;
   startTime: number;
   startMark: number;

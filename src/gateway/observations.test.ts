@@ -22,6 +22,8 @@ function answeredContext() {
   context.target = target;
   context.answeringAttempt = {
     target,
+    group: 'fast',
+    attempt: 1,
     spanId: 'a'.repeat(16),
     startTime: Date.now(),
     startMark: performance.now(),

@@ -4,7 +4,7 @@
  */
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletion, EmbeddingsResponse, Usage } from '../providers/canonical.js';
-import type { UpstreamCallError } from '../providers/shared/upstream-error.js';
+import { UpstreamCallError } from '../providers/shared/upstream-error.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
 import {
   countEmbeddingInputTokens,
@@ -13,6 +13,7 @@ import {
   messageText,
 } from '../usage/count-tokens.js';
 import type { ObservationRecord, TokenUsage, TraceEvent, TraceStatus } from '../telemetry/model.js';
+import { newSpanId } from '../telemetry/ids.js';
 import type { AttemptStart, RequestContext } from './context.js';
 
 export interface Outcome {
@@ -50,6 +51,46 @@ export function failedAttemptObservation(
   });
 }
 
+/**
+ * The shadow call of a mirrored request: an attempt observation marked `shadow`, with the shadow's
+ * answer (when content capture is on) next to the primary's for later comparison.
+ */
+export function shadowObservation(
+  context: RequestContext,
+  attempt: AttemptStart,
+  outcome: { completion: ChatCompletion } | { error: unknown },
+  options: TraceOptions,
+): ObservationRecord {
+  const endMark = performance.now();
+  if ('error' in outcome) {
+    const error = outcome.error;
+    return attemptObservation(context, attempt, endMark, {
+      status: 'error',
+      httpStatus: UpstreamCallError.isInstance(error) ? (error.status ?? null) : null,
+      ttftMs: null,
+      usage: null,
+      cost: null,
+      errorMessage: error instanceof Error ? error.message : String(error),
+      attributes: { shadow: true },
+    });
+  }
+  const { completion } = outcome;
+  const usage = completion.usage === undefined ? null : reportedUsage(completion.usage);
+  return attemptObservation(context, attempt, endMark, {
+    status: 'ok',
+    httpStatus: 200,
+    ttftMs: null,
+    usage,
+    cost: usage === null ? null : options.prices.cost(attempt.target.adapter.id, attempt.target.model, usage),
+    errorMessage: null,
+    attributes: {
+      shadow: true,
+      responseModel: completion.model,
+      ...(options.captureContent ? { output: completion.choices.map((choice) => choice.message) } : {}),
+    },
+  });
+}
+
 /** One upstream attempt as an observation: a child of the request span, named provider/model. */
 function attemptObservation(
   context: RequestContext,
@@ -73,8 +114,60 @@ function attemptObservation(
     provider: attempt.target.adapter.id,
     model: attempt.target.model,
     ...outcome,
-    attributes: { providerType: attempt.target.adapter.type, ...outcome.attributes },
+    attributes: {
+      providerType: attempt.target.adapter.type,
+      routedModel: attempt.group,
+      attempt: attempt.attempt,
+      ...outcome.attributes,
+    },
   };
+}
+
+/**
+ * The routing story of a request for its root span: the plan's decisions (complexity, split, canary,
+ * shadow), the fallback chain, and what happened besides attempts (skips, retry waits, breaker trips).
+ */
+function routingAttributes(context: RequestContext): Record<string, unknown> {
+  const plan = context.route;
+  if (plan === null) return {};
+  if (plan.decisions.length === 0 && context.routingEvents.length === 0 && plan.chain.length === 1) return {};
+  return {
+    routing: {
+      route: plan.name,
+      chain: plan.chain.map((group) => group.name),
+      decisions: plan.decisions,
+      events: context.routingEvents,
+    },
+  };
+}
+
+/** Events worth their own observation (a canary rollback), so they are found without reading attributes. */
+function eventObservations(context: RequestContext): ObservationRecord[] {
+  const events: ObservationRecord[] = [];
+  for (const event of context.routingEvents) {
+    if (event.kind !== 'canary-rollback') continue;
+    const time = context.startTime + event.atMs;
+    events.push({
+      id: newSpanId(),
+      traceId: context.traceId,
+      parentId: context.rootSpanId,
+      type: 'event',
+      name: 'routing.canary_rollback',
+      startTime: time,
+      endTime: time,
+      latencyMs: 0,
+      ttftMs: null,
+      provider: null,
+      model: event.target,
+      status: 'ok',
+      httpStatus: null,
+      usage: null,
+      cost: null,
+      errorMessage: null,
+      attributes: { ...event },
+    });
+  }
+  return events;
 }
 
 export function buildTraceEvent(
@@ -117,9 +210,10 @@ export function buildTraceEvent(
       usage,
       cost,
       errorMessage,
-      attributes: { requestId: context.requestId },
+      attributes: { requestId: context.requestId, ...routingAttributes(context) },
     },
     ...context.failedAttempts,
+    ...eventObservations(context),
   ];
   if (attempt !== null) {
     observations.push(
@@ -176,15 +270,7 @@ const emptyUsage: TokenUsage = {
 /** Provider-reported usage first; otherwise counted with the tokenizer and marked estimated. */
 function usageOf(context: RequestContext, outcome: Outcome): TokenUsage | null {
   const reported: Usage | undefined = outcome.completion?.usage ?? undefined;
-  if (reported) {
-    return {
-      inputTokens: reported.prompt_tokens,
-      outputTokens: reported.completion_tokens,
-      totalTokens: reported.total_tokens,
-      cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? null,
-      estimated: false,
-    };
-  }
+  if (reported) return reportedUsage(reported);
   if (outcome.embeddings?.usage) {
     const { prompt_tokens, total_tokens } = outcome.embeddings.usage;
     return {
@@ -221,6 +307,16 @@ function usageOf(context: RequestContext, outcome: Outcome): TokenUsage | null {
     totalTokens: inputTokens + outputTokens,
     cachedInputTokens: null,
     estimated: true,
+  };
+}
+
+function reportedUsage(reported: Usage): TokenUsage {
+  return {
+    inputTokens: reported.prompt_tokens,
+    outputTokens: reported.completion_tokens,
+    totalTokens: reported.total_tokens,
+    cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? null,
+    estimated: false,
   };
 }
 

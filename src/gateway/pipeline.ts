@@ -1,6 +1,7 @@
 /**
  * The data-plane pipeline, composed once at start-up. `ls src/gateway` reads as the request flow:
- * record (outermost, sees every outcome) → resolve the route → dispatch to a deployment.
+ * record (outermost, sees every outcome) → resolve the route → mirror to a shadow (when planned) →
+ * dispatch to a deployment.
  */
 import type { TelemetrySink } from '../telemetry/model.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
@@ -9,6 +10,7 @@ import type { RequestContext } from './context.js';
 import { dispatchRequest } from './dispatch.js';
 import { recordTrace } from './record-trace.js';
 import { resolveRoute } from './resolve-route.js';
+import { mirrorShadow } from './mirror-shadow.js';
 import type { ModelRouter } from './resolve-route.js';
 
 export interface PipelineOptions {
@@ -24,6 +26,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   return compose<RequestContext>([
     recordTrace({ sink: options.sink, prices: options.prices, captureContent: options.captureContent }),
     resolveRoute(options.router),
-    dispatchRequest(),
+    mirrorShadow({ prices: options.prices, captureContent: options.captureContent }),
+    dispatchRequest({ prices: options.prices }),
   ]);
 }

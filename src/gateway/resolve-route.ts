@@ -1,76 +1,57 @@
 /**
- * Resolve: the client's `model` → the configured route and its deployments. Exact names first, then
- * wildcard names (`openai/*`), longest prefix winning; the matched suffix fills `*` in target models.
+ * Resolve: the client's `model` → a routing plan. Exact names first, then wildcard names (`openai/*`),
+ * longest prefix winning; then the routing models on the way (complexity, A/B split, canary) choose a
+ * target group, and the plan lists the fallbacks after it (src/routing/route-plan.ts).
  */
 import type { ModelConfig } from '../config/schema.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { ProviderAdapter } from '../providers/spec.js';
-import type { RequestContext, ResolvedRoute } from './context.js';
+import { RequestEstimate } from '../routing/request-estimate.js';
+import type { PlanInput, RoutePlan, RoutePlanner } from '../routing/route-plan.js';
+import type { RouteNode, RouteTable } from '../routing/route-table.js';
+import { describeRoutingHealth } from '../routing/routing-health.js';
+import type { RequestContext } from './context.js';
 import type { Stage } from './compose.js';
 
 export interface ModelRouter {
-  resolve(model: string): ResolvedRoute | undefined;
+  resolve(model: string): RouteNode | undefined;
+  plan(node: RouteNode, input: PlanInput): RoutePlan;
   /** Concrete (non-wildcard) model names, for `GET /v1/models`. */
   listModels(): ModelConfig[];
+  /** `GET /api/routing/health`. */
+  health(): ReturnType<typeof describeRoutingHealth>;
 }
 
 export function createModelRouter(
   models: readonly ModelConfig[],
-  adapters: ReadonlyMap<string, ProviderAdapter>,
+  table: RouteTable,
+  planner: RoutePlanner,
 ): ModelRouter {
-  const exact = new Map<string, ResolvedRoute>();
-  const wildcards: { prefix: string; model: ModelConfig }[] = [];
-  const adapterFor = (id: string): ProviderAdapter => {
-    const adapter = adapters.get(id);
-    if (adapter === undefined) throw new Error(`model target names unknown provider "${id}"`);
-    return adapter;
-  };
-  for (const model of models) {
-    if (model.name.endsWith('*')) {
-      wildcards.push({ prefix: model.name.slice(0, -1), model });
-    } else {
-      exact.set(model.name, {
-        name: model.name,
-        targets: model.targets.map((target) => ({
-          adapter: adapterFor(target.provider),
-          model: target.model,
-        })),
-      });
-    }
-  }
-  wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
-
+  const listed = models.filter((model) => !model.name.endsWith('*'));
   return {
-    resolve(name) {
-      const found = exact.get(name);
-      if (found !== undefined) return found;
-      for (const { prefix, model } of wildcards) {
-        if (!name.startsWith(prefix) || name.length === prefix.length) continue;
-        const suffix = name.slice(prefix.length);
-        return {
-          name: model.name,
-          targets: model.targets.map((target) => ({
-            adapter: adapterFor(target.provider),
-            model: target.model.replace('*', suffix),
-          })),
-        };
-      }
-      return undefined;
-    },
-    listModels: () => models.filter((model) => !model.name.endsWith('*')),
+    resolve: (name) => table.resolve(name),
+    plan: (node, input) => planner.plan(node, input),
+    listModels: () => listed,
+    health: () => describeRoutingHealth(table),
   };
 }
 
 export const resolveRoute = (router: ModelRouter): Stage<RequestContext> =>
   async function resolveRoute(context, next) {
-    const route = router.resolve(context.request.model);
-    if (route === undefined) {
+    const node = router.resolve(context.request.model);
+    if (node === undefined) {
       throw new GatewayError(
         'model_not_found',
         `The model \`${context.request.model}\` does not exist or is not configured on this gateway. See GET /v1/models.`,
         { param: 'model', publicCode: 'model_not_found' },
       );
     }
-    context.route = route;
+    const routed =
+      context.kind === 'chat'
+        ? ({ kind: 'chat', request: context.request } as const)
+        : ({ kind: 'embeddings', request: context.request } as const);
+    const estimate = new RequestEstimate(routed);
+    context.estimate = estimate;
+    const user = context.request.user;
+    context.route = router.plan(node, { routed, estimate, user, now: Date.now() });
     await next();
   };

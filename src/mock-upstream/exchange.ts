@@ -6,12 +6,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { WireFormat } from './error-bodies.js';
+import { sleep } from '../providers/mock/pace-chunks.js';
 
 /** Per-request behaviour: the server options overridden by the request's `x-mock-*` headers. */
 export interface ExchangeControls {
   tokensPerSecond?: number;
   cutAfterChunks?: number;
   reply?: string;
+  /** A slow first token: the stream's headers go out, then this wait before the first event. */
+  firstChunkDelayMs?: number | undefined;
 }
 
 export interface Exchange {
@@ -87,6 +90,8 @@ export async function respondEventStream(
   const corked = exchange.controls.tokensPerSecond === undefined && cut === undefined;
   if (corked) response.cork();
   let sent = 0;
+  const firstChunkDelay = exchange.controls.firstChunkDelayMs ?? 0;
+  if (firstChunkDelay > 0) await sleep(firstChunkDelay, signal);
   for await (const frame of frames) {
     if (signal.aborted) return;
     if (cut !== undefined && sent >= cut) {

@@ -15,6 +15,8 @@ import type { WireFormat } from './error-bodies.js';
 import { BadRequest, readBodyText } from './exchange.js';
 import type { Exchange, Route } from './exchange.js';
 import { routes } from './routes.js';
+import { FaultScripts, faultFromHeaders, faultScriptSchema, retryAfterFromHeaders } from './fault-script.js';
+import type { MockFault } from './fault-script.js';
 import { createRandom } from './seeded-random.js';
 import type { MockUpstream, MockUpstreamOptions, RecordedRequest } from './types.js';
 
@@ -39,6 +41,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     failureStatus: options.failureStatus ?? 500,
     random: createRandom(options.seed),
     requests,
+    faults: new FaultScripts(),
   };
   const server = createServer({ keepAlive: true, noDelay: true }, (request, response) => {
     handle(request, response, settings).catch((error: unknown) => answerUnexpected(response, error));
@@ -59,6 +62,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     clearRequests: () => {
       requests.length = 0;
     },
+    faults: settings.faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));
@@ -76,6 +80,7 @@ interface Settings {
   failureStatus: number;
   random: () => number;
   requests: RecordedRequest[];
+  faults: FaultScripts;
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, settings: Settings): Promise<void> {
@@ -92,17 +97,20 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
 
   if (path === '/__mock/requests') return serveRecorded(method, response, settings.requests);
 
+  const receivedAt = Date.now();
   const text = method === 'GET' || method === 'HEAD' ? '' : await readBodyText(request);
   const body = parseJson(text);
-  if (settings.record) {
-    settings.requests.push({
-      method,
-      path,
-      query: Object.fromEntries(query),
-      headers: { ...request.headers },
-      body: body.ok ? body.value : text === '' ? undefined : text,
-    });
-  }
+  if (path === '/__mock/faults') return serveFaults(method, body, response, settings.faults);
+  const recorded: RecordedRequest = {
+    method,
+    path,
+    query: Object.fromEntries(query),
+    headers: { ...request.headers },
+    body: body.ok ? body.value : text === '' ? undefined : text,
+    receivedAt,
+    target: undefined,
+  };
+  if (settings.record) settings.requests.push(recorded);
 
   const match = findRoute(method, path);
   if (match === undefined) {
@@ -124,6 +132,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
   }
 
   const controls = readMockControls(request.headers);
+  const scriptKey = targetOf(request.headers, params, body.value);
+  recorded.target = scriptKey;
+  const fault = settings.faults.next(scriptKey) ?? faultFromHeaders(request.headers);
   const exchange: Exchange = {
     request,
     response,
@@ -132,20 +143,25 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
     body: body.value,
     controls: {
       tokensPerSecond: controls.tokensPerSecond ?? settings.tokensPerSecond,
-      cutAfterChunks: controls.cutAfterChunks,
+      cutAfterChunks: fault?.fault === 'cut' ? fault.after_chunks : controls.cutAfterChunks,
       reply: controls.reply,
+      firstChunkDelayMs: fault?.fault === 'slow_first_token' ? fault.delay_ms : undefined,
     },
     signal: aborter.signal,
   };
   try {
     await sleep(controls.latencyMs ?? settings.latencyMs, aborter.signal);
+    if (fault !== undefined && (await applyFault(fault, exchange, route.format))) return;
     const failStatus =
       controls.failStatus ??
       (settings.failureRate > 0 && settings.random() < settings.failureRate
         ? settings.failureStatus
         : undefined);
-    if (failStatus !== undefined)
-      return sendError(response, route.format, failStatus, failureMessage(controls, failStatus));
+    if (failStatus !== undefined) {
+      return sendError(response, route.format, failStatus, failureMessage(controls, failStatus), {
+        headers: retryAfterFromHeaders(request.headers),
+      });
+    }
     await route.handle(exchange);
   } catch (error) {
     // A client that went away is not an error of the mock: the answer simply stops.
@@ -154,6 +170,82 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
       return sendError(response, route.format, 400, error.message);
     throw error;
   }
+}
+
+/**
+ * Applies a scripted or header-forced fault; true when it answered (or refused to) in place of the
+ * route. A slow first token on a streamed request is left to the stream writer (headers go first).
+ */
+async function applyFault(fault: MockFault, exchange: Exchange, format: WireFormat): Promise<boolean> {
+  const { request, response, signal } = exchange;
+  switch (fault.fault) {
+    case 'status':
+      sendError(
+        response,
+        format,
+        fault.status,
+        fault.message ?? `[mock] Scripted failure with status ${fault.status}.`,
+        {
+          headers:
+            fault.retry_after_ms !== undefined
+              ? { 'retry-after-ms': String(fault.retry_after_ms) }
+              : fault.retry_after !== undefined
+                ? { 'retry-after': String(fault.retry_after) }
+                : {},
+        },
+      );
+      return true;
+    case 'hang':
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      return true;
+    case 'reset':
+      request.socket.destroy();
+      return true;
+    case 'slow_first_token':
+      if (!isStreamRequest(exchange)) await sleep(fault.delay_ms, signal);
+      return false;
+    case 'ok':
+    case 'cut':
+      return false;
+  }
+}
+
+function isStreamRequest(exchange: Exchange): boolean {
+  const body = exchange.body as { stream?: unknown } | undefined;
+  return body?.stream === true || exchange.request.url?.includes('streamGenerateContent') === true;
+}
+
+/** The name a fault script is keyed by: `x-mock-target`, else the model in the path or body. */
+function targetOf(headers: IncomingMessage['headers'], params: string[], body: unknown): string {
+  const header = headers['x-mock-target'];
+  if (typeof header === 'string' && header !== '') return header;
+  if (params[0] !== undefined && params[0] !== '') return params[0];
+  const model = (body as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : '';
+}
+
+function serveFaults(
+  method: string,
+  body: { ok: true; value: unknown } | { ok: false },
+  response: ServerResponse,
+  faults: FaultScripts,
+): void {
+  if (method === 'DELETE') {
+    faults.clear();
+    response.writeHead(204).end();
+    return;
+  }
+  const parsed = method === 'POST' && body.ok ? faultScriptSchema.safeParse(body.value) : undefined;
+  if (parsed?.success !== true) {
+    const problem = parsed?.error.issues[0]?.message ?? 'POST a JSON fault script or DELETE';
+    sendError(response, 'openai', 400, `[mock] invalid fault script: ${problem}`);
+    return;
+  }
+  faults.set(parsed.data.target, parsed.data.steps);
+  response.writeHead(204).end();
 }
 
 function serveRecorded(method: string, response: ServerResponse, requests: RecordedRequest[]): void {

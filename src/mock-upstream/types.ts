@@ -22,6 +22,8 @@ export interface MockUpstreamOptions {
   seed?: number;
 }
 
+import type { FaultScripts } from './fault-script.js';
+
 /** One request as the mock upstream received it. */
 export interface RecordedRequest {
   method: string;
@@ -33,6 +35,10 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body; the raw text when it was not JSON; undefined when empty. */
   body: unknown;
+  /** Epoch ms the request arrived (before its body was read). */
+  receivedAt: number;
+  /** The fault-script key: `x-mock-target`, else the requested model (undefined for unknown routes). */
+  target: string | undefined;
 }
 
 export interface MockUpstream {
@@ -42,6 +48,8 @@ export interface MockUpstream {
   /** Requests received so far, oldest first (empty when `recordRequests` is false). */
   requests: RecordedRequest[];
   clearRequests(): void;
+  /** Fault scripts per target (also `POST`/`DELETE /__mock/faults`); see fault-script.ts. */
+  faults: FaultScripts;
   /** Stops listening and drops open connections (streams included). */
   close(): Promise<void>;
 }

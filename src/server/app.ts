@@ -18,6 +18,7 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import { registerRoutingHealthRoute } from './routes/routing-health.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -57,5 +58,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerRoutingHealthRoute(app, dependencies.router);
   return app;
 }

@@ -21,7 +21,12 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
   };
 }
 
-/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-warnings`. */
+/**
+ * `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`,
+ * `x-gatehouse-warnings`; from routing: `x-gatehouse-route` (the configured model that answered, a
+ * fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or failover) and the
+ * decision headers of the plan (complexity, split, canary).
+ */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': context.requestId,
@@ -31,6 +36,11 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
     headers['x-gatehouse-provider'] = context.target.adapter.id;
     headers['x-gatehouse-model'] = context.target.model;
   }
+  if (context.answeringAttempt !== null) headers['x-gatehouse-route'] = context.answeringAttempt.group;
+  if (context.failedAttempts.length > 0) {
+    headers['x-gatehouse-attempts'] = String(context.failedAttempts.length + 1);
+  }
+  if (context.route !== null) Object.assign(headers, context.route.headers);
   if (context.warnings.length > 0) {
     headers['x-gatehouse-warnings'] = context.warnings
       .map((warning) => `${warning.param}: ${warning.message}`)
