@@ -20,6 +20,8 @@ import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
 import { createModelRouter } from './gateway/resolve-route.js';
 import { createPipeline } from './gateway/pipeline.js';
+import { createTextCompleter } from './gateway/complete-text.js';
+import { compileGuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
 import { isLoopbackHost } from './server/auth.js';
@@ -72,7 +74,13 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     adapters = createProviderAdapters(config.providers);
     const router = createModelRouter(config.models, adapters);
+    const guardrails = compileGuardrailPolicies(
+      config.guardrails,
+      config.models,
+      (model) => router.resolve(model) !== undefined,
+    );
     const pipeline = createPipeline({
+      guardrails,
       router,
       sink: telemetry,
       prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
@@ -84,6 +92,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       router,
       traces,
       masterKey,
+      guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
       readiness: {

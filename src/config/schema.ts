@@ -3,6 +3,7 @@
  * The types the rest of the code reads are inferred from it.
  */
 import { z } from 'zod';
+import { guardrailsSchema } from './guardrails-schema.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -105,6 +106,7 @@ export const modelSchema = z
       ),
     description: z.string().optional().describe('Shown in `GET /v1/models` listings and the UI.'),
     targets: z.array(targetSchema).min(1).describe('Deployments serving this model, in order of preference.'),
+    guardrails: z.string().optional().describe('Name of the guardrail policy applied to this model.'),
   })
   .describe('A client-facing model name and the deployments behind it.');
 
@@ -210,6 +212,7 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Cost computation.'),
+  guardrails: guardrailsSchema,
 });
 
 export const configSchema = configShape
@@ -246,6 +249,13 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       });
     }
     modelNames.add(model.name);
+    if (model.guardrails !== undefined && !(model.guardrails in config.guardrails.policies)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'guardrails'],
+        message: `unknown guardrail policy "${model.guardrails}"`,
+      });
+    }
     model.targets.forEach((target, targetIndex) => {
       if (!providerIds.has(target.provider)) {
         context.addIssue({

@@ -120,6 +120,7 @@ export function buildTraceEvent(
       attributes: { requestId: context.requestId },
     },
     ...context.failedAttempts,
+    ...context.stageObservations,
   ];
   if (attempt !== null) {
     observations.push(

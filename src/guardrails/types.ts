@@ -14,6 +14,8 @@ export interface Finding {
   score: number;
   /** The matched text; omitted where repeating it would leak it (secrets). */
   text?: string;
+  /** Which text segment of a conversation it is in (input checks see one segment per message text). */
+  segment?: number;
 }
 
 /** What a detector reports: a score in 0..1 (1 = certainly a violation) and the evidence. */

@@ -12,6 +12,7 @@ export interface ExchangeControls {
   tokensPerSecond?: number;
   cutAfterChunks?: number;
   reply?: string;
+  replySequence?: string[];
 }
 
 export interface Exchange {

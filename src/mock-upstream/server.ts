@@ -134,6 +134,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
       tokensPerSecond: controls.tokensPerSecond ?? settings.tokensPerSecond,
       cutAfterChunks: controls.cutAfterChunks,
       reply: controls.reply,
+      replySequence: controls.replySequence,
     },
     signal: aborter.signal,
   };

@@ -18,6 +18,9 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import { registerGuardrailRoutes } from './routes/guardrails.js';
+import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
+import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -27,6 +30,8 @@ export interface ServerDependencies {
   masterKey: string | undefined;
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
+  /** The compiled guardrail policies and the model caller their judges use. */
+  guardrails: { policies: GuardrailPolicies; complete: CompleteText };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -57,5 +62,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerGuardrailRoutes(app, dependencies.guardrails.policies, dependencies.guardrails.complete);
   return app;
 }

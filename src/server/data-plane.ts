@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../gateway/context.js';
 import type { EdgeRequest } from '../gateway/create-context.js';
+import { guardrailsHeader } from '../gateway/guardrail-records.js';
 
 export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoint: string): EdgeRequest {
   const controller = new AbortController();
@@ -21,7 +22,7 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
   };
 }
 
-/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-warnings`. */
+/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-guardrails`, `x-gatehouse-warnings`. */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': context.requestId,
@@ -31,6 +32,7 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
     headers['x-gatehouse-provider'] = context.target.adapter.id;
     headers['x-gatehouse-model'] = context.target.model;
   }
+  if (context.guardrails !== null) headers['x-gatehouse-guardrails'] = guardrailsHeader(context.guardrails);
   if (context.warnings.length > 0) {
     headers['x-gatehouse-warnings'] = context.warnings
       .map((warning) => `${warning.param}: ${warning.message}`)

@@ -33,6 +33,8 @@ export interface StackOptions {
   /** Extra providers and models appended to the defaults. */
   providers?: Record<string, unknown>[];
   models?: Record<string, unknown>[];
+  /** A string in `providers` values replaced by the mock upstream's URL (which is known only once it listens). */
+  mockUrlPlaceholder?: string;
 }
 
 export const masterKey = 'gh-test-master-key-0123456789';
@@ -50,7 +52,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       { id: 'up-anthropic', type: 'anthropic', base_url: mock.url, api_key: 'sk-upstream-anthropic' },
       { id: 'up-gemini', type: 'gemini', base_url: mock.url, api_key: 'upstream-gemini-key' },
       { id: 'up-azure', type: 'azure', base_url: mock.url, api_key: 'upstream-azure-key' },
-      ...(options.providers ?? []),
+      ...(options.providers ?? []).map((provider) =>
+        withMockUrl(provider, mock.url, options.mockUrlPlaceholder),
+      ),
     ],
     models: [
       { name: 'gpt-4o-mini', targets: [{ provider: 'up-openai', model: 'gpt-4o-mini' }] },
@@ -78,6 +82,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await storage.drop();
     },
   };
+}
+
+function withMockUrl(
+  provider: Record<string, unknown>,
+  url: string,
+  placeholder: string | undefined,
+): Record<string, unknown> {
+  if (placeholder === undefined || typeof provider.base_url !== 'string') return provider;
+  return { ...provider, base_url: provider.base_url.replace(placeholder, url) };
 }
 
 async function openStore(kind: StoreKind): Promise<{ url: string; drop(): Promise<void> }> {
