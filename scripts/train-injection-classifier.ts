@@ -6,7 +6,7 @@
  * prompts as attacks; XSTest, GPTCache questions, Presidio sentences and PurpleLlama's system prompts
  * as benign). A quarter of every set (by a hash of the text) is held out and never trained on.
  * The decision threshold is chosen on out-of-fold scores of the training part (5-fold), as the lowest
- * probability that keeps benign false positives at or under 2% — never on the held-out part.
+ * probability that keeps benign false positives at or under 1% — never on the held-out part.
  */
 import { writeFileSync } from 'node:fs';
 import { extractHashedNgrams } from '../src/guardrails/injection/hashed-ngrams.js';
@@ -25,7 +25,7 @@ const features: HashedNgramOptions = {
 const epochs = 40;
 const learningRate = 0.05;
 const l2 = 1e-5;
-const targetFalsePositiveRate = 0.02;
+const targetFalsePositiveRate = 0.01;
 const folds = 5;
 
 interface Example {

@@ -65,12 +65,13 @@ function foldHomoglyphs(word: string): string {
  * homoglyphs folded to Latin, whitespace collapsed.
  */
 export function normalizeForRules(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(invisible, '')
-    .toLowerCase()
-    .replace(mixedScriptWord, foldHomoglyphs)
-    .replace(/\s+/g, ' ');
+  // NFKC only matters for non-ASCII text; most prompts are ASCII and skip it.
+  // eslint-disable-next-line no-control-regex
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  let normalized = (ascii ? text : text.normalize('NFKC').replace(invisible, '')).toLowerCase();
+  if (!ascii && hasHomoglyph.test(normalized))
+    normalized = normalized.replace(mixedScriptWord, foldHomoglyphs);
+  return normalized.replace(/\s+/g, ' ');
 }
 
 const leet = new Map(
