@@ -5,8 +5,7 @@
  * Every function is pure; each variant is checked by the same rules as the plain text.
  */
 
-const invisible =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+const invisible = /[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
 
 /** Cyrillic and Greek letters that render like Latin ones. */
 const homoglyphs = new Map<string, string>(
@@ -116,7 +115,7 @@ const base64Run = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const hexRun = /\b(?:[0-9a-fA-F]{2}[\s:]?){12,}/g;
 const percentRun = /(?:%[0-9a-fA-F]{2}){6,}/g;
 const binaryRun = /\b(?:[01]{8}\s?){6,}/g;
-const morseRun = /(?:[.\-]{1,6}[ /]+){6,}[.\-]{1,6}/g;
+const morseRun = /(?:[.-]{1,6}[ /]+){6,}[.-]{1,6}/g;
 const morse = new Map(
   Object.entries({
     '.-': 'a',

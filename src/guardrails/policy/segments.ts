@@ -43,7 +43,7 @@ export function withSegmentTexts(
       result[segment.message] = { ...message, content: text };
     } else if (Array.isArray(message.content)) {
       const parts: ContentPart[] = [...message.content];
-      parts[segment.part] = { ...parts[segment.part], type: 'text', text } as ContentPart;
+      parts[segment.part] = { type: 'text', text };
       result[segment.message] = { ...message, content: parts };
     }
   }

@@ -66,7 +66,7 @@ function readReplySequence(text: string | undefined): string[] | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((item) => typeof item === 'string')) {
-      return parsed as string[];
+      return parsed;
     }
   } catch {
     // Not a JSON array: ignored like any malformed control.
