@@ -24,6 +24,8 @@ import type { BreakerStore } from './routing/breaker-store.js';
 import { createRouteTable } from './routing/route-table.js';
 import { createRoutePlanner } from './routing/route-plan.js';
 import { createPipeline } from './gateway/pipeline.js';
+import { createTextCompleter } from './gateway/complete-text.js';
+import { compileGuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
 import { isLoopbackHost } from './server/auth.js';
@@ -80,7 +82,13 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     breakers = createBreakerStore(redis, logger);
     const routes = createRouteTable(config.models, config.routing, adapters, breakers);
     const router = createModelRouter(config.models, routes, createRoutePlanner(routes, prices));
+    const guardrails = compileGuardrailPolicies(
+      config.guardrails,
+      config.models,
+      (model) => router.resolve(model) !== undefined,
+    );
     const pipeline = createPipeline({
+      guardrails,
       router,
       sink: telemetry,
       prices,
@@ -92,6 +100,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       router,
       traces,
       masterKey,
+      guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
       readiness: {

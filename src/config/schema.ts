@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { modelRoutingFields, routingSchema, targetRoutingFields } from './routing-schema.js';
 import { checkRouting } from './routing-checks.js';
+import { guardrailsSchema } from './guardrails-schema.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -115,6 +116,7 @@ export const modelSchema = z
         'Deployments serving this model, in order of preference. Required unless the model routes to other models (`complexity`, `split`, `canary`).',
       ),
     ...modelRoutingFields,
+    guardrails: z.string().optional().describe('Name of the guardrail policy applied to this model.'),
   })
   .describe('A client-facing model name and the deployments behind it.');
 
@@ -221,6 +223,7 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Cost computation.'),
+  guardrails: guardrailsSchema,
 });
 
 export const configSchema = configShape
@@ -257,6 +260,13 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       });
     }
     modelNames.add(model.name);
+    if (model.guardrails !== undefined && !(model.guardrails in config.guardrails.policies)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['models', index, 'guardrails'],
+        message: `unknown guardrail policy "${model.guardrails}"`,
+      });
+    }
     model.targets?.forEach((target, targetIndex) => {
       if (!providerIds.has(target.provider)) {
         context.addIssue({

@@ -13,6 +13,7 @@ import type { CallWarning, ProviderAdapter } from '../providers/spec.js';
 import type { RequestEstimate } from '../routing/request-estimate.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { ObservationRecord } from '../telemetry/model.js';
+import type { GuardrailRun } from '../guardrails/policy/guardrail-run.js';
 
 /** One deployment a request may be sent to. */
 export interface RouteTarget {
@@ -60,6 +61,12 @@ interface ContextBase {
   failedAttempts: ObservationRecord[];
   /** The attempt that answered; record finalises its observation once the answer is complete. */
   answeringAttempt: AttemptStart | null;
+  /** Guardrail policy attached by the caller's key or tenant; overrides the model's policy. */
+  guardrailPolicy: string | null;
+  /** What the guardrails did, when a policy applied. */
+  guardrails: GuardrailRun | null;
+  /** Observations of stages other than upstream attempts (guardrail verdicts). */
+  stageObservations: ObservationRecord[];
 }
 
 export interface AttemptStart {

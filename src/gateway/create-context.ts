@@ -30,6 +30,9 @@ function base(edge: EdgeRequest) {
     warnings: [],
     failedAttempts: [],
     answeringAttempt: null,
+    guardrailPolicy: null,
+    guardrails: null,
+    stageObservations: [],
   };
 }
 

@@ -214,6 +214,7 @@ export function buildTraceEvent(
     },
     ...context.failedAttempts,
     ...eventObservations(context),
+    ...context.stageObservations,
   ];
   if (attempt !== null) {
     observations.push(

@@ -37,21 +37,28 @@ export function createModelRouter(
 
 export const resolveRoute = (router: ModelRouter): Stage<RequestContext> =>
   async function resolveRoute(context, next) {
-    const node = router.resolve(context.request.model);
-    if (node === undefined) {
-      throw new GatewayError(
-        'model_not_found',
-        `The model \`${context.request.model}\` does not exist or is not configured on this gateway. See GET /v1/models.`,
-        { param: 'model', publicCode: 'model_not_found' },
-      );
-    }
-    const routed =
-      context.kind === 'chat'
-        ? ({ kind: 'chat', request: context.request } as const)
-        : ({ kind: 'embeddings', request: context.request } as const);
-    const estimate = new RequestEstimate(routed);
-    context.estimate = estimate;
-    const user = context.request.user;
-    context.route = router.plan(node, { routed, estimate, user, now: Date.now() });
+    routeTo(context, router, context.request.model);
     await next();
   };
+
+/**
+ * Plans the request's route to `model` (the requested one, or another chosen by a later stage such as
+ * a guardrail fallback) and sets it on the context; an unknown model is a 404 naming it.
+ */
+export function routeTo(context: RequestContext, router: ModelRouter, model: string): void {
+  const node = router.resolve(model);
+  if (node === undefined) {
+    throw new GatewayError(
+      'model_not_found',
+      `The model \`${model}\` does not exist or is not configured on this gateway. See GET /v1/models.`,
+      { param: 'model', publicCode: 'model_not_found' },
+    );
+  }
+  const routed =
+    context.kind === 'chat'
+      ? ({ kind: 'chat', request: context.request } as const)
+      : ({ kind: 'embeddings', request: context.request } as const);
+  const estimate = new RequestEstimate(routed);
+  context.estimate = estimate;
+  context.route = router.plan(node, { routed, estimate, user: context.request.user, now: Date.now() });
+}

@@ -47,7 +47,7 @@ async function serveMessages(exchange: Exchange): Promise<void> {
   const request = fromAnthropicRequest(body);
   const json = requestedJson(body.system);
   if (json !== undefined) request.response_format = json;
-  const completion = createMockCompletion(request, { reply: exchange.controls.reply });
+  const completion = createMockCompletion(request, exchange.controls);
   if (body.stream !== true) {
     respondJson(exchange, toAnthropicMessage(completion, body.model));
     return;

@@ -15,6 +15,7 @@ export interface ExchangeControls {
   reply?: string;
   /** A slow first token: the stream's headers go out, then this wait before the first event. */
   firstChunkDelayMs?: number | undefined;
+  replySequence?: string[];
 }
 
 export interface Exchange {

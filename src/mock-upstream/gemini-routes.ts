@@ -46,13 +46,13 @@ function chatRequest(exchange: Exchange): ChatCompletionRequest {
 }
 
 function generateContent(exchange: Exchange): Promise<void> {
-  const completion = createMockCompletion(chatRequest(exchange), { reply: exchange.controls.reply });
+  const completion = createMockCompletion(chatRequest(exchange), exchange.controls);
   respondJson(exchange, toGeminiResponse(completion));
   return Promise.resolve();
 }
 
 async function streamGenerateContent(exchange: Exchange): Promise<void> {
-  const completion = createMockCompletion(chatRequest(exchange), { reply: exchange.controls.reply });
+  const completion = createMockCompletion(chatRequest(exchange), exchange.controls);
   const chunks = paceChunks(toMockChunks(completion, { includeUsage: true }), {
     tokensPerSecond: exchange.controls.tokensPerSecond,
     signal: exchange.signal,

@@ -17,7 +17,7 @@ export async function serveChat(exchange: Exchange, model?: string): Promise<voi
   const parsed = parseChatRequest(withModel(exchange.body, model));
   if ('problem' in parsed) throw new BadRequest(parsed.problem);
   const { request } = parsed;
-  const completion = createMockCompletion(request, { reply: exchange.controls.reply });
+  const completion = createMockCompletion(request, exchange.controls);
   if (request.stream !== true) {
     respondJson(exchange, completion);
     return;

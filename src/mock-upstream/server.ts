@@ -146,6 +146,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
       cutAfterChunks: fault?.fault === 'cut' ? fault.after_chunks : controls.cutAfterChunks,
       reply: controls.reply,
       firstChunkDelayMs: fault?.fault === 'slow_first_token' ? fault.delay_ms : undefined,
+      replySequence: controls.replySequence,
     },
     signal: aborter.signal,
   };

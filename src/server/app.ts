@@ -19,6 +19,9 @@ import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
 import { registerRoutingHealthRoute } from './routes/routing-health.js';
+import { registerGuardrailRoutes } from './routes/guardrails.js';
+import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
+import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -28,6 +31,8 @@ export interface ServerDependencies {
   masterKey: string | undefined;
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
+  /** The compiled guardrail policies and the model caller their judges use. */
+  guardrails: { policies: GuardrailPolicies; complete: CompleteText };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -59,5 +64,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
   registerRoutingHealthRoute(app, dependencies.router);
+  registerGuardrailRoutes(app, dependencies.guardrails.policies, dependencies.guardrails.complete);
   return app;
 }

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../gateway/context.js';
 import type { EdgeRequest } from '../gateway/create-context.js';
+import { guardrailsHeader } from '../gateway/guardrail-records.js';
 
 export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoint: string): EdgeRequest {
   const controller = new AbortController();
@@ -23,9 +24,9 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
 
 /**
  * `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`,
- * `x-gatehouse-warnings`; from routing: `x-gatehouse-route` (the configured model that answered, a
- * fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or failover) and the
- * decision headers of the plan (complexity, split, canary).
+ * `x-gatehouse-guardrails`, `x-gatehouse-warnings`; from routing: `x-gatehouse-route` (the configured
+ * model that answered, a fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or
+ * failover) and the decision headers of the plan (complexity, split, canary).
  */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
@@ -41,6 +42,7 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
     headers['x-gatehouse-attempts'] = String(context.failedAttempts.length + 1);
   }
   if (context.route !== null) Object.assign(headers, context.route.headers);
+  if (context.guardrails !== null) headers['x-gatehouse-guardrails'] = guardrailsHeader(context.guardrails);
   if (context.warnings.length > 0) {
     headers['x-gatehouse-warnings'] = context.warnings
       .map((warning) => `${warning.param}: ${warning.message}`)

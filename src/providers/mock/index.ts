@@ -34,7 +34,7 @@ export function createMockAdapter(config: ProviderConfig): ProviderAdapter {
       const controls = controlsFor(options);
       await sleep(controls.latencyMs ?? config.mock.latency_ms, options.signal);
       throwIfFailing(controls, provider);
-      const completion = createMockCompletion(request, { reply: controls.reply });
+      const completion = createMockCompletion(request, controls);
       if (request.stream !== true) return { kind: 'response', response: completion, warnings: [] };
       const chunks = toMockChunks(completion, { includeUsage: true });
       const paced = paceChunks(chunks, {

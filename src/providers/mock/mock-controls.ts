@@ -11,7 +11,8 @@
  * | `x-mock-fail-status` | fail with that status (429 also sends `retry-after: 1`) |
  * | `x-mock-fail-message` | the failure's message |
  * | `x-mock-cut-after-chunks` | send that many stream events, then break the stream (the upstream server also cuts a JSON answer in half) |
- * | `x-mock-reply` | fixed reply text (percent-encode non-ASCII) |
+ * | `x-mock-reply` | fixed reply text (percent-encode non-ASCII); `{{system}}` in it becomes the request's system prompt |
+ * | `x-mock-reply-sequence` | JSON array of replies: the request with N assistant turns gets the Nth (the last when N is larger) — a model that answers badly, then well when asked again |
  */
 
 export interface MockControls {
@@ -21,6 +22,7 @@ export interface MockControls {
   failMessage?: string;
   cutAfterChunks?: number;
   reply?: string;
+  replySequence?: string[];
 }
 
 export type HeaderValues = Record<string, string | string[] | undefined>;
@@ -40,6 +42,8 @@ export function readMockControls(headers: HeaderValues): MockControls {
   if (cutAfterChunks !== undefined) controls.cutAfterChunks = Math.floor(cutAfterChunks);
   const reply = readText(headers['x-mock-reply']);
   if (reply !== undefined) controls.reply = reply;
+  const sequence = readReplySequence(readText(headers['x-mock-reply-sequence']));
+  if (sequence !== undefined) controls.replySequence = sequence;
   return controls;
 }
 
@@ -55,6 +59,19 @@ export function lowerCaseHeaders(...sources: (Record<string, string> | undefined
 /** The default message of a simulated failure, saying plainly that it is one. */
 export function failureMessage(controls: MockControls, status: number): string {
   return controls.failMessage ?? `[mock] Simulated upstream failure with status ${status}.`;
+}
+
+function readReplySequence(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((item) => typeof item === 'string')) {
+      return parsed;
+    }
+  } catch {
+    // Not a JSON array: ignored like any malformed control.
+  }
+  return undefined;
 }
 
 function readNumber(value: string | string[] | undefined, minimum: number): number | undefined {

@@ -21,8 +21,10 @@ export { toMockChunks } from './mock-chunks.js';
 export type { MockChunkOptions } from './mock-chunks.js';
 
 export interface MockReplyOptions {
-  /** Fixed reply text; replaces the echo, the generated JSON and any tool call. */
+  /** Fixed reply text; replaces the echo, the generated JSON and any tool call. `{{system}}` becomes the system prompt. */
   reply?: string;
+  /** Replies by turn: a request with N assistant messages gets the Nth (the last when N is larger). */
+  replySequence?: string[];
 }
 
 /** Echoed user text beyond this many characters is cut at a word boundary, so replies stay short. */
@@ -45,13 +47,14 @@ export function createMockCompletion(
 ): ChatCompletion {
   const key = requestKey(request);
   const limit = outputLimit(request);
-  const tool = options.reply === undefined ? pickTool(request) : undefined;
+  const fixedReply = chooseFixedReply(request, options);
+  const tool = fixedReply === undefined ? pickTool(request) : undefined;
   // A text answer is the same for every choice, so it is composed once; tool call ids differ per choice.
   const answer =
     tool === undefined
       ? {
           kind: 'text' as const,
-          reply: limitText(composeText(request, options.reply), stopSequences(request.stop), limit),
+          reply: limitText(composeText(request, fixedReply), stopSequences(request.stop), limit),
         }
       : { kind: 'tool' as const, tool };
   const count = Math.min(Math.max(1, Math.floor(request.n ?? 1)), maxChoices);
@@ -79,6 +82,18 @@ export function createMockCompletion(
     },
     system_fingerprint: 'fp_gatehouse_mock',
   };
+}
+
+function chooseFixedReply(request: ChatCompletionRequest, options: MockReplyOptions): string | undefined {
+  const sequence = options.replySequence;
+  const turns = request.messages.filter((message) => message.role === 'assistant').length;
+  const reply = sequence === undefined ? options.reply : sequence[Math.min(turns, sequence.length - 1)];
+  if (reply === undefined || !reply.includes('{{system}}')) return reply;
+  const system = request.messages
+    .filter((message) => message.role === 'system' || message.role === 'developer')
+    .map((message) => messageText(message.content))
+    .join('\n');
+  return reply.replaceAll('{{system}}', system);
 }
 
 interface MockReply {

@@ -1,0 +1,102 @@
+/**
+ * The configured policies, compiled once at start-up: every check built with its options, every
+ * reference (cascade source, judge model, fallback model, policy names) verified, so a mistake is a
+ * start-up error naming its config path rather than a surprise on some request.
+ */
+import { ConfigError } from '../../config/config-error.js';
+import type { GuardrailPolicyConfig, GuardrailsConfig } from '../../config/guardrails-schema.js';
+import type { ModelConfig } from '../../config/schema.js';
+import type { InputCheck, OutputCheck } from './check.js';
+import { buildInputCheck } from './input-checks.js';
+import { buildOutputCheck } from './output-checks.js';
+
+export interface CompiledPolicy {
+  name: string;
+  input: InputCheck[];
+  output: OutputCheck[];
+  /** Whether a canary token goes into the system prompt (the policy has a canary check). */
+  usesCanary: boolean;
+  holdbackChars: number;
+}
+
+export interface GuardrailPolicies {
+  get(name: string): CompiledPolicy | undefined;
+  /** The policy of a configured model name, else the default policy. */
+  forModel(modelName: string): CompiledPolicy | undefined;
+  readonly defaultPolicy: CompiledPolicy | undefined;
+  names(): string[];
+}
+
+function compilePolicy(
+  name: string,
+  config: GuardrailPolicyConfig,
+  modelExists: (model: string) => boolean,
+): CompiledPolicy {
+  const input = config.input.map(buildInputCheck);
+  const output = config.output.map(buildOutputCheck);
+  for (const [stage, checks] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
+    const seen = new Set<string>();
+    checks.forEach((check, index) => {
+      const path = `guardrails.policies.${name}.${stage}.${index}`;
+      if (seen.has(check.id))
+        throw new ConfigError(`${path}.id: duplicate check id "${check.id}" (set distinct ids)`);
+      if (check.when !== undefined && !seen.has(check.when.check)) {
+        throw new ConfigError(
+          `${path}.when.check: "${check.when.check}" is not an earlier check of this stage`,
+        );
+      }
+      seen.add(check.id);
+      const needsFallback =
+        check.action === 'fallback' ||
+        ('onFail' in check && check.onFail === 'fallback' && check.action === 'reask');
+      if (needsFallback && check.fallbackModel === undefined) {
+        throw new ConfigError(`${path}.fallback_model: required by action fallback`);
+      }
+      if (check.fallbackModel !== undefined && !modelExists(check.fallbackModel)) {
+        throw new ConfigError(`${path}.fallback_model: unknown model "${check.fallbackModel}"`);
+      }
+    });
+  }
+  const judges = [...config.input, ...config.output].flatMap((check) =>
+    check.type === 'llm_judge' ? [check.model] : [],
+  );
+  for (const model of judges) {
+    if (!modelExists(model))
+      throw new ConfigError(`guardrails.policies.${name}: the judge model "${model}" is not configured`);
+  }
+  return {
+    name,
+    input,
+    output,
+    usesCanary: output.some((check) => check.type === 'canary'),
+    holdbackChars: config.stream_holdback_chars,
+  };
+}
+
+export function compileGuardrailPolicies(
+  config: GuardrailsConfig,
+  models: readonly ModelConfig[],
+  modelExists: (model: string) => boolean,
+): GuardrailPolicies {
+  const compiled = new Map<string, CompiledPolicy>();
+  for (const [name, policy] of Object.entries(config.policies))
+    compiled.set(name, compilePolicy(name, policy, modelExists));
+  if (config.default_policy !== undefined && !compiled.has(config.default_policy)) {
+    throw new ConfigError(`guardrails.default_policy: unknown policy "${config.default_policy}"`);
+  }
+  const defaultPolicy = config.default_policy === undefined ? undefined : compiled.get(config.default_policy);
+  const byModel = new Map<string, CompiledPolicy>();
+  for (const model of models) {
+    const policy = model.guardrails === undefined ? undefined : compiled.get(model.guardrails);
+    if (policy !== undefined) byModel.set(model.name, policy);
+  }
+  return {
+    get: (name) => compiled.get(name),
+    forModel: (modelName) => byModel.get(modelName) ?? defaultPolicy,
+    defaultPolicy,
+    names: () => [...compiled.keys()],
+  };
+}
