@@ -15,7 +15,7 @@ import { runInputChecks } from '../guardrails/policy/run-checks.js';
 import { messageSegments, withSegmentTexts } from '../guardrails/policy/segments.js';
 import type { ChatCompletionRequest } from '../providers/canonical.js';
 import type { Stage } from './compose.js';
-import type { ChatContext, RequestContext } from './context.js';
+import type { RequestContext } from './context.js';
 import { blockedError, recordVerdicts } from './guardrail-records.js';
 import { routeTo, type ModelRouter } from './resolve-route.js';
 import { safeReplyResult } from './safe-reply.js';

@@ -80,7 +80,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-
 async function openStore(kind: StoreKind): Promise<{ url: string; drop(): Promise<void> }> {
   if (kind === 'postgres') {
     const database = await createPostgresTestDatabase();
