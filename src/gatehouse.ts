@@ -22,6 +22,15 @@ import { createModelRouter } from './gateway/resolve-route.js';
 import { createPipeline } from './gateway/pipeline.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
+import { createTenancyRepository } from './tenancy/tenancy-repository.js';
+import { createAuditLog } from './tenancy/audit-log.js';
+import { openKeyDirectory, type KeyDirectory } from './tenancy/key-directory.js';
+import { createTenancyService } from './tenancy/tenancy-service.js';
+import { openLimitStore } from './limits/open-limit-store.js';
+import type { LimitStore } from './limits/limit-store.js';
+import { createLimiter } from './limits/limiter.js';
+import { createBudgetAlerts } from './limits/budget-alerts.js';
+import { createSpendRepository } from './storage/spend-repository.js';
 import { isLoopbackHost } from './server/auth.js';
 
 export interface GatehouseOptions {
@@ -60,8 +69,42 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let keys: KeyDirectory | undefined;
+  let limitStore: LimitStore | undefined;
   try {
     await migrateToLatest(database);
+    const tenancyRepository = createTenancyRepository(database.db);
+    const audit = createAuditLog(database.db);
+    keys = await openKeyDirectory({
+      repository: tenancyRepository,
+      redis,
+      syncIntervalMs: config.tenancy.key_sync_interval_ms,
+      logger,
+    });
+    const tenancy = createTenancyService({ repository: tenancyRepository, audit, directory: keys });
+    limitStore = openLimitStore(config.limits.store, redis, { leaseMs: config.limits.concurrency_lease_ms });
+    const limiter = createLimiter({
+      store: limitStore,
+      policy: config.limits.failure_policy,
+      outputTokensEstimate: config.limits.output_tokens_estimate,
+      logger,
+      onBudgetEvent: createBudgetAlerts({
+        webhookUrl: config.limits.budget_webhook_url,
+        logger,
+        record: (event) =>
+          audit.append({
+            tenantId: event.tenantId,
+            projectId: event.level === 'project' ? event.id : null,
+            actor: 'gatehouse',
+            action: event.threshold >= 1 ? 'budget.exceeded' : 'budget.threshold',
+            targetType: event.level,
+            targetId: event.id,
+            before: null,
+            after: event,
+            requestId: null,
+          }),
+      }),
+    });
     const traces = createTraceRepository(database);
     telemetry = createBulkWriter({
       write: (events) => traces.insertBatch(events),
@@ -77,19 +120,28 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       sink: telemetry,
       prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
       captureContent: config.telemetry.capture_content,
+      limiter,
+      outputTokensEstimate: config.limits.output_tokens_estimate,
     });
     const writer = telemetry;
+    const directory = keys;
     const app = buildServer({
       pipeline,
       router,
       traces,
       masterKey,
+      keys: directory,
+      tenancy,
+      audit,
+      querySpend: createSpendRepository(database),
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
       readiness: {
         pingStore: () => database.ping(),
         pingRedis: redis === null ? null : () => redis.ping(),
         telemetry: () => writer.stats(),
+        limits: () => limiter.status(),
+        keys: () => directory.size,
         config: {
           source: options.configSource ?? null,
           providers: config.providers.length,
@@ -97,8 +149,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
+    return assemble(
+      app,
+      config,
+      { database, redis, telemetry: writer, adapters, keys: directory, limitStore },
+      logger,
+    );
   } catch (error) {
+    limitStore?.close();
+    await keys?.close();
     await telemetry?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
@@ -112,6 +171,8 @@ interface Resources {
   redis: RedisStore | null;
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
+  keys: KeyDirectory;
+  limitStore: LimitStore;
 }
 
 function assemble(
@@ -120,7 +181,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters } = resources;
+  const { database, redis, telemetry, adapters, keys, limitStore } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -136,6 +197,8 @@ function assemble(
       await app.close();
     } finally {
       clearTimeout(deadline);
+      limitStore.close();
+      await keys.close();
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await redis?.close();

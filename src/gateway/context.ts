@@ -10,7 +10,8 @@ import type {
   EmbeddingsResponse,
 } from '../providers/canonical.js';
 import type { CallWarning, ProviderAdapter } from '../providers/spec.js';
-import type { ObservationRecord } from '../telemetry/model.js';
+import type { ActiveKey, EffectivePolicy, Principal } from '../tenancy/model.js';
+import type { ObservationRecord, TraceRecord } from '../telemetry/model.js';
 
 /** One deployment a request may be sent to. */
 export interface RouteTarget {
@@ -48,6 +49,26 @@ interface ContextBase {
   failedAttempts: ObservationRecord[];
   /** The attempt that answered; record finalises its observation once the answer is complete. */
   answeringAttempt: AttemptStart | null;
+  /** Who called, as the server edge authenticated them. */
+  principal: Principal;
+  /** Set by authenticate: the tenant, project and key the request runs as, and their policy. */
+  tenancy: TenancyContext | null;
+  /** Extra response headers set by stages (`x-ratelimit-*` from admit). */
+  responseHeaders: Record<string, string> | null;
+  /** Set by admit: called by record with the finished trace, to release limits and record spend. */
+  settle: ((trace: TraceRecord) => void) | null;
+}
+
+/**
+ * The request's tenancy, for this and later stages (guardrails read `policy.guardrailPolicy`, the
+ * cache `policy.cachePolicy`). Master-key requests run as the default tenant with no key.
+ */
+export interface TenancyContext {
+  tenantId: string;
+  projectId: string;
+  keyId: string | null;
+  active: ActiveKey | null;
+  policy: EffectivePolicy | null;
 }
 
 export interface AttemptStart {

@@ -5,7 +5,7 @@
  */
 import type { ChatCompletionChunk } from '../providers/canonical.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { TelemetrySink } from '../telemetry/model.js';
+import type { TelemetrySink, TraceEvent } from '../telemetry/model.js';
 import type { ChatContext, RequestContext } from './context.js';
 import type { Stage } from './compose.js';
 import { StreamCollector } from './stream-collector.js';
@@ -23,7 +23,7 @@ export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
     } catch (error) {
       const status =
         GatewayError.isInstance(error) && error.code === 'client_closed_request' ? 'cancelled' : 'error';
-      options.sink.record(buildTraceEvent(context, { status, error }, options));
+      recordAndSettle(context, buildTraceEvent(context, { status, error }, options), options);
       throw error;
     }
     const result = context.result;
@@ -36,8 +36,14 @@ export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
     }
     const outcome =
       result.kind === 'embeddings' ? { embeddings: result.response } : { completion: result.response };
-    options.sink.record(buildTraceEvent(context, { status: 'ok', ...outcome }, options));
+    recordAndSettle(context, buildTraceEvent(context, { status: 'ok', ...outcome }, options), options);
   };
+
+/** Hands the trace to the sink, then lets admit settle limits and spend with its real usage and cost. */
+function recordAndSettle(context: RequestContext, event: TraceEvent, options: RecordOptions): void {
+  options.sink.record(event);
+  context.settle?.(event.trace);
+}
 
 async function* recordWhenStreamEnds(
   context: ChatContext,
@@ -65,12 +71,14 @@ async function* recordWhenStreamEnds(
             `the client closed the stream after ${collector.chunkCount} chunks`,
           )
         : failure;
-    options.sink.record(
+    recordAndSettle(
+      context,
       buildTraceEvent(
         context,
         { status, completion: collector.toCompletion(), ...(error === undefined ? {} : { error }) },
         options,
       ),
+      options,
     );
   }
 }

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../gateway/context.js';
 import type { EdgeRequest } from '../gateway/create-context.js';
+import { principalOf } from './auth.js';
 
 export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoint: string): EdgeRequest {
   const controller = new AbortController();
@@ -18,12 +19,14 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
     endpoint,
     signal: controller.signal,
     traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    principal: principalOf(request),
   };
 }
 
-/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-warnings`. */
+/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-warnings`, and stage headers (`x-ratelimit-*`). */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
+    ...context.responseHeaders,
     'x-request-id': context.requestId,
     'x-gatehouse-trace-id': context.traceId,
   };
