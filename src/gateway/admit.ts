@@ -47,22 +47,23 @@ export const admitRequest = (options: AdmitOptions): Stage<RequestContext> => {
     const active = context.tenancy?.active;
     const plan = active === undefined || active === null ? null : planFor(active);
     if (plan === null) return next();
+    const maxOutput =
+      context.kind === 'chat'
+        ? (context.request.max_completion_tokens ?? context.request.max_tokens ?? null)
+        : 0;
     const ticket = await options.limiter.admit(plan, {
       model: context.request.model,
       user: typeof context.request.user === 'string' ? context.request.user : null,
-      inputTokens: () =>
-        context.kind === 'chat'
+      // Input counted with the tokenizer, plus the output the client capped (as Azure counts TPM).
+      estimateTokens: () =>
+        (context.kind === 'chat'
           ? countRequestTokens(context.request)
-          : countEmbeddingInputTokens(context.request),
-      estimateCost: (inputTokens) => {
+          : countEmbeddingInputTokens(context.request)) + (maxOutput ?? 0),
+      estimateCost: (estimatedTokens) => {
         const price = options.priceOf(context.request.model);
         if (price === undefined) return 0;
-        const outputTokens =
-          context.kind === 'chat'
-            ? (context.request.max_completion_tokens ??
-              context.request.max_tokens ??
-              options.outputTokensEstimate)
-            : 0;
+        const outputTokens = maxOutput ?? options.outputTokensEstimate;
+        const inputTokens = estimatedTokens - (maxOutput ?? 0);
         return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
       },
     });

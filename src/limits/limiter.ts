@@ -62,10 +62,10 @@ export interface LimitPlan {
 export interface RequestFacts {
   model: string;
   user: string | null;
-  /** Input tokens, counted only when a token limit or a budget applies. */
-  inputTokens(): number;
-  /** USD a call might cost at most (for budget reservations). */
-  estimateCost(inputTokens: number): number;
+  /** Tokens the call will use, estimated before it; counted only when a token limit or a budget applies. */
+  estimateTokens(): number;
+  /** USD the call might cost (for budget reservations), given the token estimate. */
+  estimateCost(estimatedTokens: number): number;
 }
 
 /** What an admitted request holds until it settles. */
@@ -184,16 +184,20 @@ export function createLimiter(options: LimiterOptions): Limiter {
       const tokenRules = applicable(plan.tokens, facts);
       const concurrencyRules = applicable(plan.concurrency, facts);
       const needsTokens = tokenRules.length > 0 || plan.budgets.length > 0;
-      const inputTokens = needsTokens ? facts.inputTokens() : 0;
+      const estimatedTokens = needsTokens ? facts.estimateTokens() : 0;
       const now = Date.now();
-      const reserve = plan.budgets.length === 0 ? 0 : Math.round(facts.estimateCost(inputTokens) * nanos);
+      const reserve = plan.budgets.length === 0 ? 0 : Math.round(facts.estimateCost(estimatedTokens) * nanos);
       const budgets = plan.budgets.map((rule) => {
         const window = periodWindow(rule.period, now);
         return { ...rule, counterKey: `${rule.key}:${window.start}`, reserve, periodEnd: window.end };
       });
       const windows: WindowCheck[] = [
         ...requestRules.map((rule) => ({ key: counterKey(rule, facts), limit: rule.limit, cost: 1 })),
-        ...tokenRules.map((rule) => ({ key: counterKey(rule, facts), limit: rule.limit, cost: inputTokens })),
+        ...tokenRules.map((rule) => ({
+          key: counterKey(rule, facts),
+          limit: rule.limit,
+          cost: estimatedTokens,
+        })),
       ];
       const concurrency: ConcurrencyCheck[] = concurrencyRules.map((rule) => ({
         key: counterKey(rule, facts),
@@ -247,7 +251,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
         second: result.second,
         tokenWindows: windows.slice(requestRules.length).map((window) => ({
           key: window.key,
-          estimate: inputTokens,
+          estimate: estimatedTokens,
         })),
         concurrencyKeys: concurrency.map((check) => check.key),
         budgets,
