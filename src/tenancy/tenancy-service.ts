@@ -199,8 +199,8 @@ export function createTenancyService(options: TenancyServiceOptions): TenancySer
       return tenant;
     },
     async updateTenant(caller, id, input) {
-      requirePermission(caller.principal, 'tenants.write');
       const before = await tenantOrThrow(caller, id);
+      requirePermission(caller.principal, 'tenants.write');
       refuseRevoked(before, 'tenant', 'id');
       const after = applyGoverned(before, input, Date.now());
       await repository.updateTenant(after);
