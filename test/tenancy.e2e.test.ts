@@ -80,6 +80,9 @@ describe('virtual keys', () => {
     const refused = await chat(key, chatBody('mock-large'));
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
+    const listed = await call<{ data: { id: string }[] }>(stack.url, 'GET', '/v1/models', { key });
+    expect(listed.body.data.map((model) => model.id)).toEqual(['mock']);
+    expect((await call(stack.url, 'GET', '/v1/models/mock-large', { key })).status).toBe(404);
   });
 
   it('record the default metadata of their policy in traces, under the request metadata', async () => {
