@@ -28,6 +28,15 @@ import { createTextCompleter } from './gateway/complete-text.js';
 import { compileGuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
+import { createTenancyRepository } from './tenancy/tenancy-repository.js';
+import { createAuditLog } from './tenancy/audit-log.js';
+import { openKeyDirectory, type KeyDirectory } from './tenancy/key-directory.js';
+import { createTenancyService } from './tenancy/tenancy-service.js';
+import { openLimitStore } from './limits/open-limit-store.js';
+import type { LimitStore } from './limits/limit-store.js';
+import { createLimiter } from './limits/limiter.js';
+import { createBudgetAlerts } from './limits/budget-alerts.js';
+import { createSpendRepository } from './storage/spend-repository.js';
 import { isLoopbackHost } from './server/auth.js';
 
 export interface GatehouseOptions {
@@ -67,8 +76,42 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
   let breakers: BreakerStore | undefined;
+  let keys: KeyDirectory | undefined;
+  let limitStore: LimitStore | undefined;
   try {
     await migrateToLatest(database);
+    const tenancyRepository = createTenancyRepository(database.db);
+    const audit = createAuditLog(database.db);
+    keys = await openKeyDirectory({
+      repository: tenancyRepository,
+      redis,
+      syncIntervalMs: config.tenancy.key_sync_interval_ms,
+      logger,
+    });
+    const tenancy = createTenancyService({ repository: tenancyRepository, audit, directory: keys });
+    limitStore = openLimitStore(config.limits.store, redis, { leaseMs: config.limits.concurrency_lease_ms });
+    const limiter = createLimiter({
+      store: limitStore,
+      policy: config.limits.failure_policy,
+      outputTokensEstimate: config.limits.output_tokens_estimate,
+      logger,
+      onBudgetEvent: createBudgetAlerts({
+        webhookUrl: config.limits.budget_webhook_url,
+        logger,
+        record: (event) =>
+          audit.append({
+            tenantId: event.tenantId,
+            projectId: event.level === 'project' ? event.id : null,
+            actor: 'gatehouse',
+            action: event.threshold >= 1 ? 'budget.exceeded' : 'budget.threshold',
+            targetType: event.level,
+            targetId: event.id,
+            before: null,
+            after: event,
+            requestId: null,
+          }),
+      }),
+    });
     const traces = createTraceRepository(database);
     telemetry = createBulkWriter({
       write: (events) => traces.insertBatch(events),
@@ -93,20 +136,29 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       sink: telemetry,
       prices,
       captureContent: config.telemetry.capture_content,
+      limiter,
+      outputTokensEstimate: config.limits.output_tokens_estimate,
     });
     const writer = telemetry;
+    const directory = keys;
     const app = buildServer({
       pipeline,
       router,
       traces,
       masterKey,
       guardrails: { policies: guardrails, complete: createTextCompleter(router) },
+      keys: directory,
+      tenancy,
+      audit,
+      querySpend: createSpendRepository(database),
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
       readiness: {
         pingStore: () => database.ping(),
         pingRedis: redis === null ? null : () => redis.ping(),
         telemetry: () => writer.stats(),
+        limits: () => limiter.status(),
+        keys: () => directory.size,
         config: {
           source: options.configSource ?? null,
           providers: config.providers.length,
@@ -114,8 +166,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters, breakers }, logger);
+    return assemble(
+      app,
+      config,
+      { database, redis, telemetry: writer, adapters, breakers, keys: directory, limitStore },
+      logger,
+    );
   } catch (error) {
+    limitStore?.close();
+    await keys?.close();
     await telemetry?.close();
     await breakers?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
@@ -131,6 +190,8 @@ interface Resources {
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
   breakers: BreakerStore;
+  keys: KeyDirectory;
+  limitStore: LimitStore;
 }
 
 function assemble(
@@ -139,7 +200,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters, breakers } = resources;
+  const { database, redis, telemetry, adapters, breakers, keys, limitStore } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -155,6 +216,8 @@ function assemble(
       await app.close();
     } finally {
       clearTimeout(deadline);
+      limitStore.close();
+      await keys.close();
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await breakers.close();

@@ -21,7 +21,8 @@ const run = (args: string[], env: Record<string, string> = {}) =>
   });
 
 describe('gatehouse CLI', () => {
-  it('prints its version and help', () => {
+  // Five CLI start-ups in a row: each takes seconds on a loaded CI machine.
+  it('prints its version and help', { timeout: 120_000 }, () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(run(['--version']).stdout.trim()).toBe(version);
     const help = run(['--help']).stdout;

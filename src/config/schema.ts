@@ -211,6 +211,58 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Trace recording.'),
+  tenancy: z
+    .strictObject({
+      key_sync_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe(
+          'How often each replica reloads every key from the store, as a safety net behind Redis pub/sub invalidation (which applies revocations within milliseconds).',
+        ),
+    })
+    .prefault({})
+    .describe('Tenants, projects and virtual keys (see docs/tenancy.md).'),
+  limits: z
+    .strictObject({
+      store: z
+        .enum(['auto', 'memory', 'redis'])
+        .default('auto')
+        .describe(
+          'Where rate-limit and budget counters live: `memory` (one process), `redis` (shared by replicas; needs storage.redis_url), or `auto` (redis when storage.redis_url is set).',
+        ),
+      failure_policy: z
+        .enum(['fail_open', 'fail_closed'])
+        .default('fail_open')
+        .describe(
+          'When the Redis store is unreachable: `fail_open` admits requests unlimited, `fail_closed` refuses them with 503. Either way the failure is logged, counted and shown in /ready.',
+        ),
+      output_tokens_estimate: z
+        .number()
+        .int()
+        .min(0)
+        .default(256)
+        .describe(
+          'Output tokens assumed when reserving budget for a request that sets no max_tokens; the reservation is reconciled with the real cost afterwards.',
+        ),
+      concurrency_lease_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(600_000)
+        .describe(
+          'A concurrency slot (and a budget reservation) not released by then is freed, so a crashed replica cannot hold slots forever.',
+        ),
+      budget_webhook_url: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe(
+          'POSTed a JSON event when spend crosses a soft budget threshold (also recorded in the audit log).',
+        ),
+    })
+    .prefault({})
+    .describe('Rate limits and budgets (see docs/tenancy.md).'),
   pricing: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),

@@ -21,6 +21,8 @@ export const errorCodes = {
   request_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+  /** A tenant, project or key budget is spent for the period. */
+  budget_exceeded: { status: 429, type: 'insufficient_quota' },
   /** The client went away before the answer was complete (nginx's 499); only ever seen in traces. */
   client_closed_request: { status: 499, type: 'invalid_request_error' },
   internal_error: { status: 500, type: 'api_error' },

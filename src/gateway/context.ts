@@ -12,8 +12,9 @@ import type {
 import type { CallWarning, ProviderAdapter } from '../providers/spec.js';
 import type { RequestEstimate } from '../routing/request-estimate.js';
 import type { RoutePlan } from '../routing/route-plan.js';
-import type { ObservationRecord } from '../telemetry/model.js';
 import type { GuardrailRun } from '../guardrails/policy/guardrail-run.js';
+import type { ActiveKey, EffectivePolicy, Principal } from '../tenancy/model.js';
+import type { ObservationRecord, TraceRecord } from '../telemetry/model.js';
 
 /** One deployment a request may be sent to. */
 export interface RouteTarget {
@@ -61,12 +62,30 @@ interface ContextBase {
   failedAttempts: ObservationRecord[];
   /** The attempt that answered; record finalises its observation once the answer is complete. */
   answeringAttempt: AttemptStart | null;
-  /** Guardrail policy attached by the caller's key or tenant; overrides the model's policy. */
-  guardrailPolicy: string | null;
   /** What the guardrails did, when a policy applied. */
   guardrails: GuardrailRun | null;
   /** Observations of stages other than upstream attempts (guardrail verdicts). */
   stageObservations: ObservationRecord[];
+  /** Who called, as the server edge authenticated them. */
+  principal: Principal;
+  /** Set by authenticate: the tenant, project and key the request runs as, and their policy. */
+  tenancy: TenancyContext | null;
+  /** Extra response headers set by stages (`x-ratelimit-*` from admit). */
+  responseHeaders: Record<string, string> | null;
+  /** Set by admit: called by record with the finished trace, to release limits and record spend. */
+  settle: ((trace: TraceRecord) => void) | null;
+}
+
+/**
+ * The request's tenancy, for this and later stages (guardrails read `policy.guardrailPolicy`, the
+ * cache `policy.cachePolicy`). Master-key requests run as the default tenant with no key.
+ */
+export interface TenancyContext {
+  tenantId: string;
+  projectId: string;
+  keyId: string | null;
+  active: ActiveKey | null;
+  policy: EffectivePolicy | null;
 }
 
 export interface AttemptStart {

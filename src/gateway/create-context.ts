@@ -1,6 +1,7 @@
 /** Creates the context of one data-plane request at the server edge. */
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../providers/canonical.js';
 import { newSpanId, newTraceId, parseTraceparent } from '../telemetry/ids.js';
+import type { Principal } from '../tenancy/model.js';
 import type { ChatContext, EmbeddingsContext } from './context.js';
 
 export interface EdgeRequest {
@@ -9,6 +10,7 @@ export interface EdgeRequest {
   signal: AbortSignal;
   /** The incoming `traceparent` header, if any. */
   traceparent: string | undefined;
+  principal: Principal;
 }
 
 function base(edge: EdgeRequest) {
@@ -30,9 +32,12 @@ function base(edge: EdgeRequest) {
     warnings: [],
     failedAttempts: [],
     answeringAttempt: null,
-    guardrailPolicy: null,
     guardrails: null,
     stageObservations: [],
+    principal: edge.principal,
+    tenancy: null,
+    responseHeaders: null,
+    settle: null,
   };
 }
 

@@ -29,16 +29,15 @@ export interface GuardOptions {
 export const guardInput = (options: GuardOptions): Stage<RequestContext> =>
   async function guardInput(context, next) {
     if (context.kind !== 'chat') return next();
+    // A policy attached to the caller's key, project or tenant wins over the model's.
+    const attached = context.tenancy?.policy?.guardrailPolicy ?? null;
     const policy =
-      context.guardrailPolicy === null
+      attached === null
         ? options.policies.forModel(context.route?.name ?? context.request.model)
-        : options.policies.get(context.guardrailPolicy);
+        : options.policies.get(attached);
     if (policy === undefined) {
-      if (context.guardrailPolicy !== null) {
-        throw new GatewayError(
-          'internal_error',
-          `guardrail policy "${context.guardrailPolicy}" is not configured`,
-        );
+      if (attached !== null) {
+        throw new GatewayError('internal_error', `guardrail policy "${attached}" is not configured`);
       }
       return next();
     }

@@ -15,6 +15,7 @@ function answeredContext() {
       endpoint: 'chat.completions',
       signal: new AbortController().signal,
       traceparent: undefined,
+      principal: { kind: 'master' },
     },
     { model: 'fast', messages: [{ role: 'user', content: 'How many tokens is this?' }], user: 'ana' },
   );

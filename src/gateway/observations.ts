@@ -251,13 +251,24 @@ export function buildTraceEvent(
       ttftMs: firstChunkMark === null ? null : firstChunkMark - context.startMark,
       errorType: gatewayError?.publicCode ?? (error === undefined ? null : 'internal_error'),
       errorMessage,
-      metadata: context.kind === 'chat' ? (context.request.metadata ?? null) : null,
+      metadata: traceMetadata(context),
       input: options.captureContent ? inputOf(context) : null,
       output: options.captureContent ? outputOf(outcome) : null,
       warnings: context.warnings,
+      tenantId: context.tenancy?.tenantId ?? null,
+      projectId: context.tenancy?.projectId ?? null,
+      keyId: context.tenancy?.keyId ?? null,
     },
     observations,
   };
+}
+
+/** The request's metadata over the key's default metadata (tenant < project < key < request). */
+function traceMetadata(context: RequestContext): Record<string, string> | null {
+  const requested = context.kind === 'chat' ? (context.request.metadata ?? null) : null;
+  const defaults = context.tenancy?.policy?.defaultMetadata;
+  if (defaults === undefined || Object.keys(defaults).length === 0) return requested;
+  return { ...defaults, ...requested };
 }
 
 const emptyUsage: TokenUsage = {

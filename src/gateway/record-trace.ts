@@ -39,8 +39,12 @@ export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
     emit(context, buildTraceEvent(context, { status: 'ok', ...outcome }, options), options);
   };
 
-/** Hands the trace over; a mirrored request's trace waits (off the response path) for its shadow call. */
+/**
+ * Lets admit settle limits and spend with the real usage and cost, then hands the trace over; a
+ * mirrored request's trace waits (off the response path) for its shadow call.
+ */
 function emit(context: RequestContext, event: TraceEvent, options: RecordOptions): void {
+  context.settle?.(event.trace);
   const shadow = context.shadowCall;
   if (shadow === null) {
     options.sink.record(event);

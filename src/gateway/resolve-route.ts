@@ -8,6 +8,9 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { RequestEstimate } from '../routing/request-estimate.js';
 import type { PlanInput, RoutePlan, RoutePlanner } from '../routing/route-plan.js';
 import type { RouteNode, RouteTable } from '../routing/route-table.js';
+import type { RoutingTarget } from '../routing/target.js';
+import type { ModelPrice } from '../config/schema.js';
+import type { PriceCatalog } from '../usage/price-catalog.js';
 import { describeRoutingHealth } from '../routing/routing-health.js';
 import type { RequestContext } from './context.js';
 import type { Stage } from './compose.js';
@@ -19,6 +22,12 @@ export interface ModelRouter {
   listModels(): ModelConfig[];
   /** `GET /api/routing/health`. */
   health(): ReturnType<typeof describeRoutingHealth>;
+  /**
+   * The deployments a request for `node` may end up on before fallbacks: a plain model's targets; for
+   * a routing model (complexity, split, canary), every deployment of the table, as its choice is made
+   * per request.
+   */
+  reachableTargets(node: RouteNode): readonly RoutingTarget[];
 }
 
 export function createModelRouter(
@@ -27,11 +36,17 @@ export function createModelRouter(
   planner: RoutePlanner,
 ): ModelRouter {
   const listed = models.filter((model) => !model.name.endsWith('*'));
+  let allTargets: RoutingTarget[] | undefined;
   return {
     resolve: (name) => table.resolve(name),
     plan: (node, input) => planner.plan(node, input),
     listModels: () => listed,
     health: () => describeRoutingHealth(table),
+    reachableTargets(node) {
+      if (node.kind === 'group') return node.group.targets;
+      allTargets ??= table.nodes().flatMap((each) => (each.kind === 'group' ? each.group.targets : []));
+      return allTargets;
+    },
   };
 }
 
@@ -61,4 +76,28 @@ export function routeTo(context: RequestContext, router: ModelRouter, model: str
   const estimate = new RequestEstimate(routed);
   context.estimate = estimate;
   context.route = router.plan(node, { routed, estimate, user: context.request.user, now: Date.now() });
+}
+
+/**
+ * The price a budget reservation assumes for a request to `model`, before routing has chosen a
+ * deployment: the most expensive deployment it may reach (the reservation is settled with the real
+ * cost afterwards, so over-reserving only delays admission near the limit, never overspends).
+ */
+export function reservationPrice(
+  router: ModelRouter,
+  prices: PriceCatalog,
+  model: string,
+): ModelPrice | undefined {
+  const node = router.resolve(model);
+  if (node === undefined) return undefined;
+  let highest: ModelPrice | undefined;
+  for (const target of router.reachableTargets(node)) {
+    const price = prices.lookup(target.adapter.id, target.model);
+    if (
+      price !== undefined &&
+      (highest === undefined || price.input + price.output > highest.input + highest.output)
+    )
+      highest = price;
+  }
+  return highest;
 }

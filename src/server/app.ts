@@ -1,5 +1,5 @@
 /**
- * HTTP wiring only: Fastify with strict JSON parsing, master-key auth, one error handler, and the
+ * HTTP wiring only: Fastify with strict JSON parsing, key authentication, one error handler, and the
  * routes. Everything the routes do is passed in; nothing here knows a provider or a store engine.
  */
 import Fastify, { LogController } from 'fastify';
@@ -9,7 +9,14 @@ import type { Pipeline } from '../gateway/pipeline.js';
 import type { ModelRouter } from '../gateway/resolve-route.js';
 import type { TraceRepository } from '../storage/trace-repository.js';
 import { installJsonBodyParser } from './body-parser.js';
-import { installMasterKeyAuth } from './auth.js';
+import { installAuthentication } from './auth.js';
+import type { KeyDirectory } from '../tenancy/key-directory.js';
+import type { TenancyService } from '../tenancy/tenancy-service.js';
+import type { AuditLog } from '../tenancy/audit-log.js';
+import type { SpendQuery, SpendRow } from '../storage/spend-repository.js';
+import { registerTenancyRoutes } from './routes/tenancy.js';
+import { registerSpendRoute } from './routes/spend.js';
+import { registerAuditRoute } from './routes/audit.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions.js';
 import { registerEmbeddingsRoute } from './routes/embeddings.js';
@@ -29,6 +36,10 @@ export interface ServerDependencies {
   traces: TraceRepository;
   readiness: ReadinessProbe;
   masterKey: string | undefined;
+  keys: KeyDirectory;
+  tenancy: TenancyService;
+  audit: AuditLog;
+  querySpend: (query: SpendQuery) => Promise<SpendRow[]>;
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
   /** The compiled guardrail policies and the model caller their judges use. */
@@ -55,7 +66,7 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   });
   installJsonBodyParser(app);
   installErrorHandling(app);
-  installMasterKeyAuth(app, dependencies.masterKey);
+  installAuthentication(app, { masterKey: dependencies.masterKey, directory: dependencies.keys });
 
   registerChatCompletionsRoute(app, dependencies.pipeline);
   registerMessagesRoute(app, dependencies.pipeline);
@@ -65,5 +76,8 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerTraceRoutes(app, dependencies.traces);
   registerRoutingHealthRoute(app, dependencies.router);
   registerGuardrailRoutes(app, dependencies.guardrails.policies, dependencies.guardrails.complete);
+  registerTenancyRoutes(app, dependencies.tenancy);
+  registerSpendRoute(app, dependencies.querySpend);
+  registerAuditRoute(app, dependencies.audit);
   return app;
 }

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../gateway/context.js';
 import type { EdgeRequest } from '../gateway/create-context.js';
 import { guardrailsHeader } from '../gateway/guardrail-records.js';
+import { principalOf } from './auth.js';
 
 export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoint: string): EdgeRequest {
   const controller = new AbortController();
@@ -19,17 +20,19 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
     endpoint,
     signal: controller.signal,
     traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    principal: principalOf(request),
   };
 }
 
 /**
  * `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`,
- * `x-gatehouse-guardrails`, `x-gatehouse-warnings`; from routing: `x-gatehouse-route` (the configured
+ * `x-gatehouse-guardrails`, `x-gatehouse-warnings`, stage headers (`x-ratelimit-*`); from routing: `x-gatehouse-route` (the configured
  * model that answered, a fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or
  * failover) and the decision headers of the plan (complexity, split, canary).
  */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
+    ...context.responseHeaders,
     'x-request-id': context.requestId,
     'x-gatehouse-trace-id': context.traceId,
   };

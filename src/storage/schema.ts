@@ -43,6 +43,11 @@ export interface TracesTable {
   output: string | null;
   /** JSON array of `{ param, message }`. */
   warnings: string;
+  /** Who made the call (null for rows written before tenancy existed). */
+  tenant_id: string | null;
+  project_id: string | null;
+  /** Null for master-key calls. */
+  key_id: string | null;
 }
 
 /** One row per `ObservationRecord` (append-only); primary key (trace_id, id). */
@@ -72,8 +77,69 @@ export interface ObservationsTable {
   attributes: string;
 }
 
+/** Shared by tenants and projects: JSON text columns validated by the admin API. */
+interface TenancyColumns {
+  name: string;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+  /** JSON `LimitSpec`. */
+  limits: string;
+  /** JSON `BudgetSpec[]`. */
+  budgets: string;
+  /** JSON `PolicyOverrides`. */
+  policy: string;
+  /** JSON object of strings. */
+  metadata: string;
+}
+
+export interface TenantsTable extends TenancyColumns {
+  id: string;
+}
+
+export interface ProjectsTable extends TenancyColumns {
+  id: string;
+  tenant_id: string;
+}
+
+export interface ApiKeysTable extends TenancyColumns {
+  id: string;
+  tenant_id: string;
+  project_id: string | null;
+  kind: 'virtual' | 'admin';
+  role: 'admin' | 'member' | 'viewer' | null;
+  /** Hex SHA-256 of the key; the key itself is never stored. */
+  key_hash: string;
+  key_prefix: string;
+  expires_at: number | null;
+  /** JSON array of model names (a trailing `*` matches any suffix), or null for any. */
+  allowed_models: string | null;
+  allowed_prompts: string | null;
+  created_by: string;
+}
+
+/** Append-only. */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  tenant_id: string;
+  project_id: string | null;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** JSON of the object before and after the action (null when it did not exist). */
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+}
+
 /** Every table Gatehouse stores. Other modules add their tables here as they get migrations. */
 export interface Schema {
   traces: TracesTable;
   observations: ObservationsTable;
+  tenants: TenantsTable;
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -26,6 +26,13 @@ export interface TraceQuery {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Only this tenant's (and project's) traces; null fields do not filter. */
+  scope?: TraceScope;
+}
+
+export interface TraceScope {
+  tenantId: string | null;
+  projectId: string | null;
 }
 
 export interface TracePage {
@@ -47,7 +54,7 @@ export interface TraceRepository {
   /** Newest first (by start time, then id). Throws `InvalidCursorError` for a cursor it did not issue. */
   listTraces: (query: TraceQuery) => Promise<TracePage>;
   /** The trace and its observations ordered by start time, or null when unknown. */
-  getTrace: (id: string) => Promise<TraceDetail | null>;
+  getTrace: (id: string, scope?: TraceScope) => Promise<TraceDetail | null>;
 }
 
 /**
@@ -76,6 +83,8 @@ export function createTraceRepository(database: Database): TraceRepository {
     if (query.provider !== undefined) select = select.where('provider', '=', query.provider);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
     if (query.user !== undefined) select = select.where('user_id', '=', query.user);
+    if (query.scope?.tenantId != null) select = select.where('tenant_id', '=', query.scope.tenantId);
+    if (query.scope?.projectId != null) select = select.where('project_id', '=', query.scope.projectId);
     if (after !== undefined) {
       // A row-value comparison, so both engines can seek the (…, start_time, id) index directly.
       select = select.where((eb) =>
@@ -97,8 +106,11 @@ export function createTraceRepository(database: Database): TraceRepository {
     return { data: page.map(rowToTrace), nextCursor };
   }
 
-  async function getTrace(id: string): Promise<TraceDetail | null> {
-    const row = await db.selectFrom('traces').selectAll().where('id', '=', id).executeTakeFirst();
+  async function getTrace(id: string, scope?: TraceScope): Promise<TraceDetail | null> {
+    let select = db.selectFrom('traces').selectAll().where('id', '=', id);
+    if (scope?.tenantId != null) select = select.where('tenant_id', '=', scope.tenantId);
+    if (scope?.projectId != null) select = select.where('project_id', '=', scope.projectId);
+    const row = await select.executeTakeFirst();
     if (row === undefined) return null;
     const observationRows = await db
       .selectFrom('observations')

@@ -51,6 +51,9 @@ export function traceToRow(trace: TraceRecord): TracesTable {
     input: json(trace.input),
     output: json(trace.output),
     warnings: json(trace.warnings) ?? '[]',
+    tenant_id: nullableText(trace.tenantId),
+    project_id: nullableText(trace.projectId),
+    key_id: nullableText(trace.keyId),
   };
 }
 
@@ -85,6 +88,9 @@ export function rowToTrace(row: TracesTable): TraceRecord {
     input: row.input === null ? null : parse<unknown>(row.input),
     output: row.output === null ? null : parse<unknown>(row.output),
     warnings: parse<TraceRecord['warnings']>(row.warnings),
+    tenantId: row.tenant_id,
+    projectId: row.project_id,
+    keyId: row.key_id,
   };
 }
 

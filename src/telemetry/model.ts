@@ -52,6 +52,10 @@ export interface TraceRecord {
   output: unknown;
   /** Parameters the provider could not honour. */
   warnings: { param: string; message: string }[];
+  /** The tenant, project and virtual key that made the call (key null for the master key). */
+  tenantId: string | null;
+  projectId: string | null;
+  keyId: string | null;
 }
 
 export interface ObservationRecord {

@@ -2,7 +2,7 @@
  * `GET /health` (the process is alive; open, for liveness probes) and `GET /ready` (the store answers
  * and telemetry is flowing; 503 otherwise, so a load balancer stops sending traffic). Redis, when
  * configured, is reported but does not make the gateway unready: the stores that use it follow their
- * own fail-open / fail-closed policy.
+ * own fail-open / fail-closed policy (the limit store's state and failure count are shown).
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -19,6 +19,16 @@ export interface ReadinessProbe {
     lastError: string | null;
   };
   config: { source: string | null; providers: number; models: number };
+  /** The rate-limit and budget store: which, its failure policy, and failures the policy decided. */
+  limits(): {
+    store: string;
+    policy: string;
+    healthy: boolean;
+    failures: number;
+    last_error: string | null;
+  };
+  /** Usable keys held in memory by this replica. */
+  keys(): number;
 }
 
 export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe): void {
@@ -35,6 +45,8 @@ export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe
       store,
       redis,
       telemetry: probe.telemetry(),
+      limits: probe.limits(),
+      keys: { loaded: probe.keys() },
       config: probe.config,
     });
   });

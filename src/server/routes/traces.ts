@@ -1,22 +1,16 @@
 /**
  * `GET /api/traces` (filters, newest first, cursor pagination) and `GET /api/traces/:id` (the trace
- * and its observations).
+ * and its observations), scoped to the caller: the master key sees every trace, an admin key its
+ * tenant's, a virtual key its project's.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { TraceRepository } from '../../storage/trace-repository.js';
 import { parseBody } from '../request-schemas.js';
-
-/** Epoch milliseconds or an ISO-8601 date. */
-const instant = z.string().transform((value, context) => {
-  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(time)) {
-    context.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO-8601 date' });
-    return z.NEVER;
-  }
-  return time;
-});
+import { instant } from '../instant.js';
+import { principalOf } from '../auth.js';
+import { requirePermission, scopeOf } from '../../tenancy/roles.js';
 
 const listQuery = z.strictObject({
   from: instant.optional(),
@@ -31,14 +25,19 @@ const listQuery = z.strictObject({
 
 export function registerTraceRoutes(app: FastifyInstance, traces: TraceRepository): void {
   app.get('/api/traces', async (request) => {
+    const principal = principalOf(request);
+    requirePermission(principal, 'usage.read');
     const query = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
     // A malformed cursor throws InvalidCursorError, itself a 400 naming `cursor`.
-    const page = await traces.listTraces(query);
+    const page = await traces.listTraces({ ...query, scope: scopeOf(principal) });
     return { data: page.data, next_cursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/traces/:id', async (request) => {
-    const found = await traces.getTrace(request.params.id);
+    const principal = principalOf(request);
+    requirePermission(principal, 'usage.read');
+    // Another tenant's trace is "not found", so ids cannot be probed.
+    const found = await traces.getTrace(request.params.id, scopeOf(principal));
     if (found === null)
       throw new GatewayError('not_found', `No trace with id ${request.params.id}.`, { param: 'id' });
     return found;

@@ -38,6 +38,9 @@ export function makeTrace(overrides: Partial<TraceRecord> = {}): TraceRecord {
     input: [{ role: 'user', content: 'Hello' }],
     output: { role: 'assistant', content: 'Hi there' },
     warnings: [],
+    tenantId: 'default',
+    projectId: 'default',
+    keyId: null,
     ...overrides,
   };
 }

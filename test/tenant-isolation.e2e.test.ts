@@ -1,0 +1,121 @@
+/**
+ * Tenant isolation: with tenant B's keys (admin, member, viewer, virtual), every read and write route
+ * on tenant A's objects answers 404 — never 403, so B cannot even learn that A's ids exist — and
+ * every list B reads holds only B's objects. A's objects are unchanged afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, chatBody, createTenantWithKey, type Created } from './helpers/admin-client.js';
+import { startStack, type Stack } from './helpers/stack.js';
+
+let stack: Stack;
+const a = { tenantId: '', projectId: '', keyId: '', key: '', traceId: '', adminKeyId: '' };
+const bKeys: Record<string, string> = {};
+let bTenantId = '';
+
+beforeAll(async () => {
+  stack = await startStack({
+    providers: [{ id: 'fake', type: 'mock' }],
+    models: [{ name: 'mock', targets: [{ provider: 'fake', model: 'mock-1' }] }],
+  });
+  Object.assign(a, await createTenantWithKey(stack.url, 'tenant-a'));
+  const adminKey = await call<Created>(stack.url, 'POST', '/api/admin-keys', {
+    body: { tenant_id: a.tenantId, role: 'viewer' },
+  });
+  a.adminKeyId = adminKey.body.id;
+  const answer = await call(stack.url, 'POST', '/v1/chat/completions', { key: a.key, body: chatBody() });
+  a.traceId = answer.headers.get('x-gatehouse-trace-id') ?? '';
+  await stack.gatehouse.telemetry.flush();
+
+  const b = await createTenantWithKey(stack.url, 'tenant-b');
+  bTenantId = b.tenantId;
+  bKeys.virtual = b.key;
+  for (const role of ['admin', 'member', 'viewer']) {
+    const created = await call<Created>(stack.url, 'POST', '/api/admin-keys', {
+      body: { tenant_id: b.tenantId, role },
+    });
+    bKeys[role] = created.body.key ?? '';
+  }
+  await call(stack.url, 'POST', '/v1/chat/completions', { key: b.key, body: chatBody() });
+  await stack.gatehouse.telemetry.flush();
+});
+afterAll(() => stack.close());
+
+/** Every route that addresses one of A's objects; `{tenant}` etc. are A's ids, filled in at run time. */
+const routes: [string, string, Record<string, unknown>?][] = [
+  ['GET', '/api/tenants/{tenant}'],
+  ['PATCH', '/api/tenants/{tenant}', { name: 'taken over' }],
+  ['DELETE', '/api/tenants/{tenant}'],
+  ['GET', '/api/projects/{project}'],
+  ['PATCH', '/api/projects/{project}', { limits: { rpm: 1 } }],
+  ['DELETE', '/api/projects/{project}'],
+  ['POST', '/api/projects', { tenant_id: '{tenant}', name: 'intruder' }],
+  ['GET', '/api/keys/{key}'],
+  ['PATCH', '/api/keys/{key}', { allowed_models: ['none'] }],
+  ['DELETE', '/api/keys/{key}'],
+  ['GET', '/api/keys/{adminKey}'],
+  ['DELETE', '/api/keys/{adminKey}'],
+  ['POST', '/api/keys', { project_id: '{project}' }],
+  ['POST', '/api/admin-keys', { tenant_id: '{tenant}', role: 'admin' }],
+  ['GET', '/api/traces/{trace}'],
+];
+
+function fill(text: string): string {
+  return text
+    .replace('{tenant}', a.tenantId)
+    .replace('{project}', a.projectId)
+    .replace('{key}', a.keyId)
+    .replace('{adminKey}', a.adminKeyId)
+    .replace('{trace}', a.traceId);
+}
+
+describe.each(['admin', 'member', 'viewer', 'virtual'])("tenant B's %s key", (kind) => {
+  it.each(routes)('%s %s %j → 404', async (method, path, body) => {
+    const reply = await call(stack.url, method, fill(path), {
+      key: bKeys[kind] ?? '',
+      ...(body === undefined ? {} : { body: JSON.parse(fill(JSON.stringify(body))) as unknown }),
+    });
+    expect(reply.status).toBe(404);
+  });
+
+  it("lists nothing of tenant A's", async () => {
+    for (const path of [
+      '/api/tenants',
+      '/api/projects',
+      '/api/keys',
+      '/api/traces',
+      '/api/spend?group_by=tenant',
+      '/api/audit',
+    ]) {
+      const reply = await call(stack.url, 'GET', path, { key: bKeys[kind] ?? '' });
+      if (reply.status === 403) continue; // a virtual key may not read configuration at all
+      expect(reply.status).toBe(200);
+      const text = JSON.stringify(reply.body);
+      expect(text).not.toContain(a.tenantId);
+      expect(text).not.toContain(a.projectId);
+      expect(text).not.toContain(a.keyId);
+    }
+    const traces = await call<{ data: { tenantId: string }[] }>(stack.url, 'GET', '/api/traces', {
+      key: bKeys[kind] ?? '',
+    });
+    expect(traces.body.data.length).toBeGreaterThan(0);
+    expect(traces.body.data.every((trace) => trace.tenantId === bTenantId)).toBe(true);
+  });
+});
+
+it("leaves tenant A's objects as they were", async () => {
+  expect(
+    (await call(stack.url, 'POST', '/v1/chat/completions', { key: a.key, body: chatBody() })).status,
+  ).toBe(200);
+  const project = await call<{ name: string; limits: object; revoked_at: number | null }>(
+    stack.url,
+    'GET',
+    `/api/projects/${a.projectId}`,
+  );
+  expect(project.body).toMatchObject({ name: 'tenant-a app', limits: {}, revoked_at: null });
+  const projects = await call<{ data: { name: string }[] }>(
+    stack.url,
+    'GET',
+    `/api/projects?tenant_id=${a.tenantId}`,
+  );
+  expect(projects.body.data.map((row) => row.name)).toEqual(['tenant-a app']);
+});
