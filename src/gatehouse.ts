@@ -22,6 +22,8 @@ import { createModelRouter } from './gateway/resolve-route.js';
 import { createPipeline } from './gateway/pipeline.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
+import { createConfiguredResponseCache } from './cache/create-response-cache.js';
+import { cachingConfigured, type ResponseCache } from './cache/response-cache.js';
 import { isLoopbackHost } from './server/auth.js';
 
 export interface GatehouseOptions {
@@ -60,6 +62,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let cache: ResponseCache | undefined;
   try {
     await migrateToLatest(database);
     const traces = createTraceRepository(database);
@@ -72,17 +75,21 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     adapters = createProviderAdapters(config.providers);
     const router = createModelRouter(config.models, adapters);
+    const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
+    cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
     const pipeline = createPipeline({
       router,
       sink: telemetry,
-      prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
+      prices,
       captureContent: config.telemetry.capture_content,
+      cache: cachingConfigured(config.cache) ? cache : null,
     });
     const writer = telemetry;
     const app = buildServer({
       pipeline,
       router,
       traces,
+      cache,
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
@@ -97,9 +104,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
+    return assemble(app, config, { database, redis, telemetry: writer, adapters, cache }, logger);
   } catch (error) {
     await telemetry?.close();
+    await cache?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
     await database.close();
@@ -112,6 +120,7 @@ interface Resources {
   redis: RedisStore | null;
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
+  cache: ResponseCache;
 }
 
 function assemble(
@@ -120,7 +129,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters } = resources;
+  const { database, redis, telemetry, adapters, cache } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -137,6 +146,7 @@ function assemble(
     } finally {
       clearTimeout(deadline);
       await telemetry.close();
+      await cache.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await redis?.close();
       await database.close();

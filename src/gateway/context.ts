@@ -48,6 +48,25 @@ interface ContextBase {
   failedAttempts: ObservationRecord[];
   /** The attempt that answered; record finalises its observation once the answer is complete. */
   answeringAttempt: AttemptStart | null;
+  /** Observations of stages that did work (cache lookups…), recorded with the trace. */
+  observations: ObservationRecord[];
+  /** Tenant and project the request belongs to (null: the default partition). */
+  tenantId?: string | null;
+  projectId?: string | null;
+  /** A cache policy named by the request's key or tenant, overriding the per-model and default ones. */
+  cachePolicy?: string | null;
+  /** The prompt behind the request, when it came through one (scopes and purges cached answers). */
+  promptId?: string | null;
+  /** The request's `Cache-Control` header. */
+  cacheControl: string | null;
+  /** What the response cache did, once it looked (`x-gatehouse-cache`). */
+  cache: CacheOutcome | null;
+}
+
+export interface CacheOutcome {
+  status: 'miss' | 'hit' | 'semantic-hit';
+  /** Cosine similarity of a semantic hit. */
+  similarity: number | null;
 }
 
 export interface AttemptStart {

@@ -9,6 +9,8 @@ export interface EdgeRequest {
   signal: AbortSignal;
   /** The incoming `traceparent` header, if any. */
   traceparent: string | undefined;
+  /** The incoming `Cache-Control` header, if any. */
+  cacheControl?: string | undefined;
 }
 
 function base(edge: EdgeRequest) {
@@ -27,6 +29,9 @@ function base(edge: EdgeRequest) {
     warnings: [],
     failedAttempts: [],
     answeringAttempt: null,
+    observations: [],
+    cacheControl: edge.cacheControl ?? null,
+    cache: null,
   };
 }
 

@@ -119,6 +119,7 @@ export function buildTraceEvent(
       errorMessage,
       attributes: { requestId: context.requestId },
     },
+    ...context.observations,
     ...context.failedAttempts,
   ];
   if (attempt !== null) {

@@ -1,9 +1,12 @@
 /**
  * The data-plane pipeline, composed once at start-up. `ls src/gateway` reads as the request flow:
- * record (outermost, sees every outcome) → resolve the route → dispatch to a deployment.
+ * record (outermost, sees every outcome) → resolve the route → look up the response cache (when a
+ * policy caches) → dispatch to a deployment.
  */
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { TelemetrySink } from '../telemetry/model.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
+import { lookupCache } from './cache-lookup.js';
 import { compose } from './compose.js';
 import type { RequestContext } from './context.js';
 import { dispatchRequest } from './dispatch.js';
@@ -16,6 +19,8 @@ export interface PipelineOptions {
   sink: TelemetrySink;
   prices: PriceCatalog;
   captureContent: boolean;
+  /** Null when no cache policy caches anything: the stage is left out. */
+  cache: ResponseCache | null;
 }
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
@@ -24,6 +29,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   return compose<RequestContext>([
     recordTrace({ sink: options.sink, prices: options.prices, captureContent: options.captureContent }),
     resolveRoute(options.router),
+    ...(options.cache === null ? [] : [lookupCache(options.cache)]),
     dispatchRequest(),
   ]);
 }

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../gateway/pipeline.js';
 import type { ModelRouter } from '../gateway/resolve-route.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { TraceRepository } from '../storage/trace-repository.js';
 import { installJsonBodyParser } from './body-parser.js';
 import { installMasterKeyAuth } from './auth.js';
@@ -18,11 +19,13 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import { registerCacheRoutes } from './routes/cache.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
   router: ModelRouter;
   traces: TraceRepository;
+  cache: ResponseCache;
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   bodyLimitBytes: number;
@@ -57,5 +60,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerCacheRoutes(app, dependencies.cache);
   return app;
 }

@@ -12,16 +12,21 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
   });
-  const traceparent = request.headers.traceparent;
+  const { traceparent, 'cache-control': cacheControl } = request.headers;
   return {
     requestId: request.id,
     endpoint,
     signal: controller.signal,
     traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+    cacheControl,
   };
 }
 
-/** `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`, `x-gatehouse-warnings`. */
+/**
+ * `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`,
+ * `x-gatehouse-warnings`, `x-gatehouse-cache` (`miss`, `hit`, `semantic-hit`) and
+ * `x-gatehouse-cache-similarity`.
+ */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': context.requestId,
@@ -30,6 +35,12 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
   if (context.target !== null) {
     headers['x-gatehouse-provider'] = context.target.adapter.id;
     headers['x-gatehouse-model'] = context.target.model;
+  }
+  if (context.cache !== null) {
+    headers['x-gatehouse-cache'] = context.cache.status;
+    if (context.cache.similarity !== null) {
+      headers['x-gatehouse-cache-similarity'] = context.cache.similarity.toFixed(4);
+    }
   }
   if (context.warnings.length > 0) {
     headers['x-gatehouse-warnings'] = context.warnings

@@ -30,8 +30,8 @@ export interface StackOptions {
   mock?: MockUpstreamOptions;
   /** Extra `storage` settings (redis_url…) merged over the test database. */
   storage?: Record<string, unknown>;
-  /** Extra providers and models appended to the defaults. */
-  providers?: Record<string, unknown>[];
+  /** Extra providers and models appended to the defaults (a function receives the mock's URL). */
+  providers?: Record<string, unknown>[] | ((mockUrl: string) => Record<string, unknown>[]);
   models?: Record<string, unknown>[];
 }
 
@@ -50,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       { id: 'up-anthropic', type: 'anthropic', base_url: mock.url, api_key: 'sk-upstream-anthropic' },
       { id: 'up-gemini', type: 'gemini', base_url: mock.url, api_key: 'upstream-gemini-key' },
       { id: 'up-azure', type: 'azure', base_url: mock.url, api_key: 'upstream-azure-key' },
-      ...(options.providers ?? []),
+      ...(typeof options.providers === 'function' ? options.providers(mock.url) : (options.providers ?? [])),
     ],
     models: [
       { name: 'gpt-4o-mini', targets: [{ provider: 'up-openai', model: 'gpt-4o-mini' }] },
