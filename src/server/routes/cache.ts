@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ResponseCache } from '../../cache/response-cache.js';
+import { GatewayError } from '../../errors/gateway-error.js';
 import { parseBody } from '../request-schemas.js';
 
 const segment = z.string().min(1).max(256);
@@ -24,7 +25,13 @@ export function registerCacheRoutes(app: FastifyInstance, cache: ResponseCache):
       ...(request.query as object),
       ...body,
     });
-    const purged = await cache.purge(filter);
+    const purged = await cache.purge(filter).catch((error: unknown) => {
+      throw new GatewayError(
+        'service_unavailable',
+        `The cache store could not be purged: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    });
     return { object: 'cache.purge', filter, deleted: purged.answers, vectors_deleted: purged.vectors };
   });
 
