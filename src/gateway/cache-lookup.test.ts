@@ -100,7 +100,7 @@ function setup(
   const run = compose<RequestContext>([resolveRoute(router), lookupCache(cache), dispatchRequest()]);
   async function send(
     user: string,
-    fields: Partial<ChatContext> & { request?: Partial<ChatCompletionRequest> } = {},
+    fields: Partial<Omit<ChatContext, 'request'>> & { request?: Partial<ChatCompletionRequest> } = {},
   ): Promise<ChatContext> {
     const { request, ...contextFields } = fields;
     const context = createChatContext(
