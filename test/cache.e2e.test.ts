@@ -143,6 +143,38 @@ describe('exact cache', () => {
     expect(upstreamChatCalls(stack)).toBe(1);
   });
 
+  it('serves Anthropic Messages clients from the same cache, streamed as Anthropic events', async () => {
+    const body = {
+      model: 'claude-haiku',
+      max_tokens: 64,
+      temperature: 0,
+      stream: true,
+      messages: [{ role: 'user', content: 'Name a colour.' }],
+    };
+    const send = () =>
+      fetch(`${stack.url}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': masterKey,
+          'anthropic-version': '2023-06-01',
+        },
+        body: JSON.stringify(body),
+      });
+    const first = await send();
+    const firstText = await first.text();
+    const second = await send();
+    const secondText = await second.text();
+    expect(first.headers.get('x-gatehouse-cache')).toBe('miss');
+    expect(second.headers.get('x-gatehouse-cache')).toBe('hit');
+    expect(secondText).toContain('event: message_stop');
+    const text = (events: string) =>
+      [...events.matchAll(/"text_delta","text":"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]).join('');
+    expect(text(firstText)).not.toBe('');
+    expect(text(secondText)).toBe(text(firstText));
+    expect(stack.mock.requests.filter((request) => request.path === '/v1/messages')).toHaveLength(1);
+  });
+
   it('never stores a stream that broke', async () => {
     const broken = { ...question, stream: true, messages: [{ role: 'user', content: 'break please' }] };
     // `gpt-4o-mini-cut` goes to a provider whose upstream cuts every stream after two chunks.
