@@ -23,13 +23,17 @@ export interface RequestFingerprint {
   userText: string | null;
 }
 
-export function fingerprintRequest(request: ChatCompletionRequest): RequestFingerprint {
+/** With `semantic: false` (exact-only policies) the semantic form is not computed. */
+export function fingerprintRequest(
+  request: ChatCompletionRequest,
+  options: { semantic: boolean } = { semantic: true },
+): RequestFingerprint {
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(request)) {
     if (!ignoredFields.has(key) && request[key] !== undefined) fields[key] = request[key];
   }
   const exact = hash(canonicalJson(fields));
-  const userText = userTurnsText(request.messages);
+  const userText = options.semantic ? userTurnsText(request.messages) : null;
   if (userText === null) return { exact, context: null, userText: null };
   // The user turns are replaced by their position, so the rest of the conversation must match exactly.
   const otherTurns = request.messages.map((message, index) => (message.role === 'user' ? index : message));

@@ -9,7 +9,12 @@ export function createEmbedder(
   config: CacheEmbedderConfig,
   adapters: ReadonlyMap<string, ProviderAdapter>,
 ): Embedder {
-  if (config.type === 'local') return createLocalEmbedder();
+  if (config.type === 'local') {
+    const embedder = createLocalEmbedder();
+    // Load the model now, not on the first request; a failure here resurfaces on each call.
+    embedder.warm().catch(() => undefined);
+    return embedder;
+  }
   const adapter = adapters.get(config.provider);
   if (adapter === undefined) throw new Error(`embedder names unknown provider "${config.provider}"`);
   return createProviderEmbedder(adapter, config.model);
