@@ -4,7 +4,8 @@
  * Starts the mock upstream and the gateway as separate processes (each its own event loop, as in
  * production), then drives both with the same load: throughput at 16 connections and latency at 1
  * connection, non-streamed and streamed. Absolute numbers drift on a shared machine; the ratios
- * (gateway ÷ direct, measured back to back) are the result.
+ * (gateway ÷ direct, measured back to back) are the result. Then the response cache: a second gateway
+ * with a semantic cache policy, measured on exact hits and on semantic hits (embedding included).
  *
  * Options (env): BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_PROFILE=1 writes a
  * `--cpu-prof` profile of the gateway into bench/profiles/.
@@ -106,11 +107,85 @@ async function main(): Promise<void> {
       }
     }
     printTable(['measure', 'direct', 'gateway', 'gateway vs direct'], rows);
+    await measureCache(directory, upstreamPort, children);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/** The paraphrase pair the semantic case uses: the first is stored, the second is answered from it. */
+const storedQuestion = 'How do I reset my password?';
+const paraphrasedQuestion = 'How can I reset my password?';
+const cachePort = upstreamPort + 2000;
+
+/** Exact and semantic cache hits through a gateway with a semantic policy (its process joins `children`). */
+async function measureCache(directory: string, port: number, children: ChildProcess[]): Promise<void> {
+  const configPath = join(directory, 'gatehouse-cache.yaml');
+  writeFileSync(
+    configPath,
+    [
+      'providers:',
+      `  - { id: upstream, type: openai, base_url: "http://127.0.0.1:${port}/v1", api_key: bench }`,
+      'models:',
+      '  - { name: gpt-4o-mini, targets: [{ provider: upstream, model: gpt-4o-mini }] }',
+      `storage: { database_url: "${join(directory, 'bench-cache.db')}" }`,
+      'cache: { policy: { mode: semantic, when: always } }',
+    ].join('\n'),
+  );
+  const gateway = start(
+    ['src/cli/main.ts', 'serve', '--config', configPath, '--port', String(cachePort)],
+    [],
+    {
+      GATEHOUSE_MASTER_KEY: masterKey,
+      LOG_LEVEL: 'warn',
+    },
+  );
+  children.push(gateway);
+  await waitForHttp(`http://127.0.0.1:${cachePort}/health`, {});
+  const target = { url: `http://127.0.0.1:${cachePort}/v1/chat/completions`, key: masterKey };
+  const ask = (question: string) =>
+    JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], max_tokens: 64 });
+
+  // Store the answers: the benchmark's chat body (exact hits) and the stored question (semantic hits).
+  for (const body of [chatBody, ask(storedQuestion)]) await expectCache(target, body, 'miss');
+  await expectCache(target, chatBody, 'hit');
+  // A semantic hit is never stored under the paraphrase's own key, so every request embeds again.
+  await expectCache(target, ask(paraphrasedQuestion), 'semantic-hit');
+
+  const rows: string[][] = [];
+  for (const [label, body] of [
+    ['exact hits', chatBody],
+    ['semantic hits (embedding included)', ask(paraphrasedQuestion)],
+  ] as const) {
+    const throughput = await load(target, body, connections, seconds);
+    const serial = await serialLatency(target, body, false);
+    rows.push([
+      label,
+      throughput.requests.average.toFixed(0),
+      percentile(serial.total, 0.5).toFixed(3),
+      percentile(serial.total, 0.99).toFixed(3),
+    ]);
+  }
+  console.log('');
+  printTable(['response cache', `req/s @${connections} conn`, 'p50 ms @1 conn', 'p99 ms @1 conn'], rows);
+}
+
+async function expectCache(
+  target: { url: string; key: string },
+  body: string,
+  expected: string,
+): Promise<void> {
+  const response = await request(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.key}` },
+    body,
+  });
+  await response.body.dump();
+  const status = response.headers['x-gatehouse-cache'];
+  if (status !== expected)
+    throw new Error(`cache bench: expected x-gatehouse-cache ${expected}, got ${String(status)}`);
 }
 
 function start(args: string[], nodeFlags: string[], env: Record<string, string> = {}): ChildProcess {

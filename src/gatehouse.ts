@@ -21,8 +21,6 @@ import type { ProviderAdapter } from './providers/spec.js';
 import { createModelRouter } from './gateway/resolve-route.js';
 import { createBreakerStore } from './routing/create-breaker-store.js';
 import type { BreakerStore } from './routing/breaker-store.js';
-import { createRouteTable } from './routing/route-table.js';
-import { createRoutePlanner } from './routing/route-plan.js';
 import { createPipeline } from './gateway/pipeline.js';
 import { createTextCompleter } from './gateway/complete-text.js';
 import { compileGuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
@@ -37,6 +35,8 @@ import type { LimitStore } from './limits/limit-store.js';
 import { createLimiter } from './limits/limiter.js';
 import { createBudgetAlerts } from './limits/budget-alerts.js';
 import { createSpendRepository } from './storage/spend-repository.js';
+import { createConfiguredResponseCache } from './cache/create-response-cache.js';
+import { cachingConfigured, type ResponseCache } from './cache/response-cache.js';
 import { isLoopbackHost } from './server/auth.js';
 
 export interface GatehouseOptions {
@@ -78,6 +78,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let breakers: BreakerStore | undefined;
   let keys: KeyDirectory | undefined;
   let limitStore: LimitStore | undefined;
+  let cache: ResponseCache | undefined;
   try {
     await migrateToLatest(database);
     const tenancyRepository = createTenancyRepository(database.db);
@@ -123,13 +124,19 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     adapters = createProviderAdapters(config.providers);
     const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     breakers = createBreakerStore(redis, logger);
-    const routes = createRouteTable(config.models, config.routing, adapters, breakers);
-    const router = createModelRouter(config.models, routes, createRoutePlanner(routes, prices));
+    const router = createModelRouter({
+      models: config.models,
+      routing: config.routing,
+      adapters,
+      breakers,
+      prices,
+    });
     const guardrails = compileGuardrailPolicies(
       config.guardrails,
       config.models,
       (model) => router.resolve(model) !== undefined,
     );
+    cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
     const pipeline = createPipeline({
       guardrails,
       router,
@@ -138,6 +145,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       captureContent: config.telemetry.capture_content,
       limiter,
       outputTokensEstimate: config.limits.output_tokens_estimate,
+      cache: cachingConfigured(config.cache) ? cache : null,
     });
     const writer = telemetry;
     const directory = keys;
@@ -145,6 +153,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       pipeline,
       router,
       traces,
+      cache,
       masterKey,
       guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       keys: directory,
@@ -169,7 +178,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     return assemble(
       app,
       config,
-      { database, redis, telemetry: writer, adapters, breakers, keys: directory, limitStore },
+      { database, redis, telemetry: writer, adapters, breakers, keys: directory, limitStore, cache },
       logger,
     );
   } catch (error) {
@@ -177,6 +186,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await keys?.close();
     await telemetry?.close();
     await breakers?.close();
+    await cache?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
     await database.close();
@@ -192,6 +202,7 @@ interface Resources {
   breakers: BreakerStore;
   keys: KeyDirectory;
   limitStore: LimitStore;
+  cache: ResponseCache;
 }
 
 function assemble(
@@ -200,7 +211,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters, breakers, keys, limitStore } = resources;
+  const { database, redis, telemetry, adapters, breakers, keys, limitStore, cache } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -219,6 +230,7 @@ function assemble(
       limitStore.close();
       await keys.close();
       await telemetry.close();
+      await cache.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await breakers.close();
       await redis?.close();

@@ -132,6 +132,90 @@ const priceSchema = z
   })
   .describe('Prices of one model.');
 
+const cachePolicySchema = z
+  .strictObject({
+    mode: z
+      .enum(['off', 'exact', 'semantic'])
+      .default('off')
+      .describe(
+        '`off`: never cached. `exact`: an identical request (same route, messages, tools and output-affecting parameters) is answered from the cache. `semantic`: exact first, then the nearest earlier request whose user turns mean the same (same system prompt, tools and parameters).',
+      ),
+    ttl_seconds: z
+      .number()
+      .int()
+      .positive()
+      .default(3600)
+      .describe('How long a stored answer may be served.'),
+    similarity_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.89)
+      .describe(
+        'Semantic mode: lowest cosine similarity of the user turns that counts as the same question. The default 0.89, measured with the local embedder on the GPTCache paraphrase pairs, answers 86% of paraphrases with 1.4% false hits (docs/cache.md); recalibrate for another embedder with `npm run eval:cache`.',
+      ),
+    when: z
+      .enum(['deterministic', 'always'])
+      .default('deterministic')
+      .describe(
+        '`deterministic`: only requests with `temperature: 0` are cached (a sampled answer is not a fixed answer). `always`: every request.',
+      ),
+  })
+  .describe('A cache policy.');
+
+const cacheEmbedderSchema = z
+  .discriminatedUnion('type', [
+    z
+      .strictObject({
+        type: z
+          .literal('local')
+          .describe('Universal Sentence Encoder lite (512-d), offline, on a worker thread.'),
+      })
+      .describe('The built-in local embedder.'),
+    z
+      .strictObject({
+        type: z.literal('provider').describe('An OpenAI-compatible `/v1/embeddings` endpoint.'),
+        provider: z.string().describe('Id of a configured provider (OpenAI, Ollama, TEI, vLLM…).'),
+        model: z.string().min(1).describe('Embedding model name at that provider.'),
+      })
+      .describe('Embeddings from a configured provider.'),
+  ])
+  .describe('What turns user turns into vectors for the semantic cache.');
+
+const cacheSchema = z
+  .strictObject({
+    policy: cachePolicySchema.prefault({}).describe('The policy of every request no override names.'),
+    policies: z
+      .record(z.string(), cachePolicySchema)
+      .default({})
+      .describe('Named policies, chosen per model (`models`) or per key/tenant (their `cache_policy`).'),
+    models: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Per-model override: model name (as configured in `models`) → name of a policy in `policies`.',
+      ),
+    memory_max_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Size bound of the in-process store (least recently used answers go first); unused when `storage.redis_url` is set, which shares the cache across replicas.',
+      ),
+    embedder: cacheEmbedderSchema.prefault({ type: 'local' }),
+    semantic_partition_max_entries: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe(
+        'Most vectors kept per partition (tenant, project, route, system prompt, tools, parameters); the oldest go first.',
+      ),
+  })
+  .prefault({})
+  .describe('Response cache (docs/cache.md).');
+
 const configShape = z.strictObject({
   server: z
     .strictObject({
@@ -276,6 +360,7 @@ const configShape = z.strictObject({
     .prefault({})
     .describe('Cost computation.'),
   guardrails: guardrailsSchema,
+  cache: cacheSchema,
 });
 
 export const configSchema = configShape
@@ -302,6 +387,7 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       });
     }
   });
+  checkCacheReferences(config, providerIds, context);
   const modelNames = new Set<string>();
   config.models.forEach((model, index) => {
     if (modelNames.has(model.name)) {
@@ -332,8 +418,35 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
   checkRouting(config, context);
 }
 
+function checkCacheReferences(
+  config: z.infer<typeof configShape>,
+  providerIds: ReadonlySet<string>,
+  context: z.RefinementCtx,
+): void {
+  for (const [model, policy] of Object.entries(config.cache.models)) {
+    if (config.cache.policies[policy] === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['cache', 'models', model],
+        message: `unknown cache policy "${policy}" (defined: ${Object.keys(config.cache.policies).join(', ') || 'none'})`,
+      });
+    }
+  }
+  const embedder = config.cache.embedder;
+  if (embedder.type === 'provider' && !providerIds.has(embedder.provider)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['cache', 'embedder', 'provider'],
+      message: `unknown provider "${embedder.provider}"`,
+    });
+  }
+}
+
 export type GatehouseConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;
 export type ModelPrice = z.infer<typeof priceSchema>;
+export type CacheConfig = z.infer<typeof cacheSchema>;
+export type CachePolicyConfig = z.infer<typeof cachePolicySchema>;
+export type CacheEmbedderConfig = z.infer<typeof cacheEmbedderSchema>;

@@ -64,7 +64,7 @@ interface ContextBase {
   answeringAttempt: AttemptStart | null;
   /** What the guardrails did, when a policy applied. */
   guardrails: GuardrailRun | null;
-  /** Observations of stages other than upstream attempts (guardrail verdicts). */
+  /** Observations of stages other than upstream attempts (guardrail verdicts, cache lookups). */
   stageObservations: ObservationRecord[];
   /** Who called, as the server edge authenticated them. */
   principal: Principal;
@@ -74,6 +74,18 @@ interface ContextBase {
   responseHeaders: Record<string, string> | null;
   /** Set by admit: called by record with the finished trace, to release limits and record spend. */
   settle: ((trace: TraceRecord) => void) | null;
+  /** The prompt behind the request, when it came through one (scopes and purges cached answers). */
+  promptId?: string | null;
+  /** The request's `Cache-Control` header. */
+  cacheControl: string | null;
+  /** What the response cache did, once it looked (`x-gatehouse-cache`). */
+  cache: CacheOutcome | null;
+}
+
+export interface CacheOutcome {
+  status: 'miss' | 'hit' | 'semantic-hit';
+  /** Cosine similarity of a semantic hit. */
+  similarity: number | null;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface EdgeRequest {
   /** The incoming `traceparent` header, if any. */
   traceparent: string | undefined;
   principal: Principal;
+  /** The incoming `Cache-Control` header, if any. */
+  cacheControl?: string | undefined;
 }
 
 function base(edge: EdgeRequest) {
@@ -38,6 +40,8 @@ function base(edge: EdgeRequest) {
     tenancy: null,
     responseHeaders: null,
     settle: null,
+    cacheControl: edge.cacheControl ?? null,
+    cache: null,
   };
 }
 

@@ -1,14 +1,18 @@
 /**
  * The data-plane pipeline, composed once at start-up. `ls src/gateway` reads as the request flow:
  * authenticate (who calls, what they may use) → record (sees every outcome of an authenticated
- * request) → admit (rate limits, budgets) → resolve the route → mirror to a shadow (when planned) →
- * guard input → guard output (wraps dispatch, so it can re-ask) → dispatch to a deployment.
+ * request) → admit (rate limits, budgets) → resolve the route → guard input → mirror to a shadow
+ * (when planned; after masking, so a shadow never sees what the primary may not) → guard output
+ * (wraps what follows, so it can re-ask and check cached answers too) → look up the response cache
+ * (when a policy caches) → dispatch to a deployment.
  */
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { TelemetrySink } from '../telemetry/model.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
 import type { Limiter } from '../limits/limiter.js';
 import { admitRequest } from './admit.js';
 import { authenticate } from './authenticate.js';
+import { lookupCache } from './cache-lookup.js';
 import { compose } from './compose.js';
 import type { RequestContext } from './context.js';
 import { dispatchRequest } from './dispatch.js';
@@ -31,6 +35,8 @@ export interface PipelineOptions {
   limiter: Limiter;
   /** Output tokens assumed for budget reservations when a request sets no max_tokens. */
   outputTokensEstimate: number;
+  /** Null when no cache policy caches anything: the stage is left out. */
+  cache: ResponseCache | null;
 }
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
@@ -55,13 +61,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       priceOf: (model) => reservationPrice(router, prices, model),
     }),
     resolveRoute(router),
+    ...(guards === null ? [] : [guardInput(guards)]),
     mirrorShadow({ prices, captureContent: options.captureContent }),
     ...(guards === null
       ? []
-      : [
-          guardInput(guards),
-          guardOutput({ ...guards, redispatch: (context) => dispatch(context, () => Promise.resolve()) }),
-        ]),
+      : [guardOutput({ ...guards, redispatch: (context) => dispatch(context, () => Promise.resolve()) })]),
+    ...(options.cache === null ? [] : [lookupCache(options.cache)]),
     dispatch,
   ]);
 }

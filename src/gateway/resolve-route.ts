@@ -6,8 +6,11 @@
 import type { ModelConfig } from '../config/schema.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { RequestEstimate } from '../routing/request-estimate.js';
-import type { PlanInput, RoutePlan, RoutePlanner } from '../routing/route-plan.js';
-import type { RouteNode, RouteTable } from '../routing/route-table.js';
+import { createRoutePlanner, type PlanInput, type RoutePlan } from '../routing/route-plan.js';
+import { createRouteTable, type RouteNode } from '../routing/route-table.js';
+import type { BreakerStore } from '../routing/breaker-store.js';
+import type { RoutingConfig } from '../config/routing-schema.js';
+import type { ProviderAdapter } from '../providers/spec.js';
 import type { RoutingTarget } from '../routing/target.js';
 import type { ModelPrice } from '../config/schema.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
@@ -30,11 +33,20 @@ export interface ModelRouter {
   reachableTargets(node: RouteNode): readonly RoutingTarget[];
 }
 
-export function createModelRouter(
-  models: readonly ModelConfig[],
-  table: RouteTable,
-  planner: RoutePlanner,
-): ModelRouter {
+export interface ModelRouterOptions {
+  models: readonly ModelConfig[];
+  routing: RoutingConfig;
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  /** Where breaker trips live (in process, or shared through Redis). */
+  breakers: BreakerStore;
+  prices: PriceCatalog;
+}
+
+/** The router over the configured models: route table, planner and health, built once at start-up. */
+export function createModelRouter(options: ModelRouterOptions): ModelRouter {
+  const { models, prices } = options;
+  const table = createRouteTable(models, options.routing, options.adapters, options.breakers);
+  const planner = createRoutePlanner(table, prices);
   const listed = models.filter((model) => !model.name.endsWith('*'));
   let allTargets: RoutingTarget[] | undefined;
   return {

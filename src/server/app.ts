@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../gateway/pipeline.js';
 import type { ModelRouter } from '../gateway/resolve-route.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { TraceRepository } from '../storage/trace-repository.js';
 import { installJsonBodyParser } from './body-parser.js';
 import { installAuthentication } from './auth.js';
@@ -29,11 +30,13 @@ import { registerRoutingHealthRoute } from './routes/routing-health.js';
 import { registerGuardrailRoutes } from './routes/guardrails.js';
 import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
 import type { CompleteText } from '../guardrails/judge/llm-judge.js';
+import { registerCacheRoutes } from './routes/cache.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
   router: ModelRouter;
   traces: TraceRepository;
+  cache: ResponseCache;
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   keys: KeyDirectory;
@@ -79,5 +82,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerTenancyRoutes(app, dependencies.tenancy);
   registerSpendRoute(app, dependencies.querySpend);
   registerAuditRoute(app, dependencies.audit);
+  registerCacheRoutes(app, dependencies.cache);
   return app;
 }

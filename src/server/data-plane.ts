@@ -14,13 +14,14 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
   });
-  const traceparent = request.headers.traceparent;
+  const { traceparent, 'cache-control': cacheControl } = request.headers;
   return {
     requestId: request.id,
     endpoint,
     signal: controller.signal,
     traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     principal: principalOf(request),
+    cacheControl,
   };
 }
 
@@ -28,7 +29,8 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
  * `x-request-id`, `x-gatehouse-trace-id`, `x-gatehouse-provider`, `x-gatehouse-model`,
  * `x-gatehouse-guardrails`, `x-gatehouse-warnings`, stage headers (`x-ratelimit-*`); from routing: `x-gatehouse-route` (the configured
  * model that answered, a fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or
- * failover) and the decision headers of the plan (complexity, split, canary).
+ * failover) and the decision headers of the plan (complexity, split, canary); from the cache:
+ * `x-gatehouse-cache` (`miss`, `hit`, `semantic-hit`) and `x-gatehouse-cache-similarity`.
  */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
@@ -46,6 +48,12 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
   }
   if (context.route !== null) Object.assign(headers, context.route.headers);
   if (context.guardrails !== null) headers['x-gatehouse-guardrails'] = guardrailsHeader(context.guardrails);
+  if (context.cache !== null) {
+    headers['x-gatehouse-cache'] = context.cache.status;
+    if (context.cache.similarity !== null) {
+      headers['x-gatehouse-cache-similarity'] = context.cache.similarity.toFixed(4);
+    }
+  }
   if (context.warnings.length > 0) {
     headers['x-gatehouse-warnings'] = context.warnings
       .map((warning) => `${warning.param}: ${warning.message}`)

@@ -9,6 +9,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import { workerEntry, type WorkerEntry } from '../runtime/worker-entry.js';
 import type { TraceEvent } from '../telemetry/model.js';
 import type { TelemetryReply, TelemetryRequest, TelemetryWorkerData } from './sqlite-telemetry-protocol.js';
 import type { TraceRowWriter } from './trace-row-writer.js';
@@ -73,7 +74,7 @@ export function createSqliteTelemetryThread(
   let closing: Promise<void> | null = null;
 
   function start(): RunningThread {
-    const entry = workerEntry();
+    const entry = telemetryWorkerEntry();
     const worker = new Worker(entry.script, { eval: entry.isCode, workerData });
     // Only a batch awaiting its answer keeps the process alive (ref'd while replies are pending).
     worker.unref();
@@ -200,30 +201,9 @@ export function createSqliteTelemetryThread(
   return { write, close, terminate };
 }
 
-interface WorkerEntry {
-  /** A file URL, or the code of a bootstrap when `isCode`. */
-  script: URL | string;
-  isCode: boolean;
-}
-
 let cachedEntry: WorkerEntry | undefined;
 
-/**
- * Built JavaScript (dist/) starts the worker from its .js file. Run from TypeScript source (tsx,
- * vitest), the worker must load TypeScript too: Node 20 does not apply module hooks passed in a
- * worker's execArgv (`--import tsx`) to the worker's entry (nodejs/node#47747, fixed in 22.2), so a
- * bootstrap registers tsx's loader in the thread and then imports the .ts entry. tsx is resolved from
- * here rather than from the working directory, which may be anywhere.
- */
-function workerEntry(): WorkerEntry {
-  if (cachedEntry !== undefined) return cachedEntry;
-  if (import.meta.url.endsWith('.ts')) {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./sqlite-telemetry-worker.ts', import.meta.url).href;
-    const script = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    cachedEntry = { script, isCode: true };
-  } else {
-    cachedEntry = { script: new URL('./sqlite-telemetry-worker.js', import.meta.url), isCode: false };
-  }
+function telemetryWorkerEntry(): WorkerEntry {
+  cachedEntry ??= workerEntry(import.meta.url, 'sqlite-telemetry-worker');
   return cachedEntry;
 }
