@@ -43,6 +43,14 @@ export interface TracesTable {
   output: string | null;
   /** JSON array of `{ param, message }`. */
   warnings: string;
+  /** `gateway`, `otlp` or `api`; null on rows written before it existed (gateway). */
+  source: string | null;
+  name: string | null;
+  session_id: string | null;
+  /** JSON array of strings, or null. */
+  tags: string | null;
+  cache_hit: IntegerBoolean | null;
+  guardrail_triggered: IntegerBoolean | null;
 }
 
 /** One row per `ObservationRecord` (append-only); primary key (trace_id, id). */
@@ -72,8 +80,31 @@ export interface ObservationsTable {
   attributes: string;
 }
 
+/** An alert rule created through the API (rules from the config file are not stored). */
+export interface AlertRulesTable {
+  name: string;
+  /** JSON of the rule, as validated by the alert rule schema. */
+  definition: string;
+  created_at: number;
+}
+
+/** One alert state change (pending, firing, resolved), append-only. */
+export interface AlertEventsTable {
+  id: string;
+  rule_name: string;
+  state: string;
+  value: number | null;
+  threshold: number | null;
+  at: number;
+  message: string;
+  /** JSON object. */
+  details: string;
+}
+
 /** Every table Gatehouse stores. Other modules add their tables here as they get migrations. */
 export interface Schema {
   traces: TracesTable;
   observations: ObservationsTable;
+  alert_rules: AlertRulesTable;
+  alert_events: AlertEventsTable;
 }

@@ -4,7 +4,7 @@
  * except the insert, which on SQLite runs statements prepared once (sqlite-trace-row-writer.ts), on a
  * worker thread for a database file (sqlite-telemetry-thread.ts).
  */
-import type { ObservationRecord, TraceEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
+import type { ObservationRecord, TelemetryEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
 import type { Database } from './database.js';
 import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { decodeCursor, encodeCursor } from './trace-cursor.js';
@@ -43,7 +43,7 @@ export interface TraceRepository {
   // Function-valued properties rather than methods: they close over the database, so they can be
   // passed around unbound (`write: traces.insertBatch`).
   /** Inserts every trace and observation of the events in one transaction. Re-inserting a row is a no-op. */
-  insertBatch: (events: TraceEvent[]) => Promise<void>;
+  insertBatch: (events: TelemetryEvent[]) => Promise<void>;
   /** Newest first (by start time, then id). Throws `InvalidCursorError` for a cursor it did not issue. */
   listTraces: (query: TraceQuery) => Promise<TracePage>;
   /** The trace and its observations ordered by start time, or null when unknown. */
@@ -59,7 +59,7 @@ export function createTraceRepository(database: Database): TraceRepository {
   const { db } = database;
   const writeRows = chooseRowWriter(database);
 
-  async function insertBatch(events: TraceEvent[]): Promise<void> {
+  async function insertBatch(events: TelemetryEvent[]): Promise<void> {
     if (events.length === 0) return;
     await writeRows(events);
   }

@@ -5,16 +5,16 @@
  * backoff; past `maxQueue` the oldest events are dropped and counted, so memory stays bounded.
  */
 import { EventQueue } from './event-queue.js';
-import type { TelemetrySink, TraceEvent } from './model.js';
+import type { TelemetryEvent } from './model.js';
 
 export interface BulkWriterLogger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface BulkWriterOptions {
+export interface BulkWriterOptions<Event extends TelemetryEvent = TelemetryEvent> {
   /** Stores a batch in one transaction; rejects when nothing was stored (the batch is retried). */
-  write: (events: TraceEvent[]) => Promise<void>;
+  write: (events: Event[]) => Promise<void>;
   /** Period of the flush timer. */
   flushIntervalMs: number;
   /** Most events per write; reaching it queued starts a write at once. */
@@ -43,7 +43,9 @@ export interface BulkWriterStats {
   lastError: string | null;
 }
 
-export interface BulkWriter extends TelemetrySink {
+export interface BulkWriter<Event extends TelemetryEvent = TelemetryEvent> {
+  /** Queues an event; never blocks, never throws (the data plane's `TelemetrySink`). */
+  record(event: Event): void;
   stats(): BulkWriterStats;
   /** Writes everything queued now (ignoring any backoff); resolves when done or when a write fails. */
   flush(): Promise<void>;
@@ -61,7 +63,9 @@ const failuresPerLog = 12;
  * pipeline.telemetry = writer; // record() from the data plane
  * onShutdown(() => writer.close());
  */
-export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
+export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
+  options: BulkWriterOptions<Event>,
+): BulkWriter<Event> {
   const { write, flushIntervalMs, maxQueue, logger } = options;
   if (!(flushIntervalMs > 0) || !(options.batchSize >= 1) || !(maxQueue >= 1)) {
     throw new RangeError('bulk writer: flushIntervalMs, batchSize and maxQueue must be positive');
@@ -72,7 +76,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
 
-  const queue = new EventQueue<TraceEvent>();
+  const queue = new EventQueue<Event>();
   let inFlight = 0;
   let writing: Promise<void> | null = null;
   let written = 0;
@@ -91,7 +95,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   // Telemetry must never keep a process alive on its own; shutdown goes through close().
   flushTimer.unref();
 
-  function record(event: TraceEvent): void {
+  function record(event: Event): void {
     if (closed) {
       dropped += 1;
       return;
@@ -151,7 +155,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
     }
   }
 
-  function onWriteFailed(batch: TraceEvent[], error: unknown): void {
+  function onWriteFailed(batch: Event[], error: unknown): void {
     failedWrites += 1;
     lastError = error instanceof Error ? error.message : String(error);
     if (closed) {

@@ -38,6 +38,12 @@ export function makeTrace(overrides: Partial<TraceRecord> = {}): TraceRecord {
     input: [{ role: 'user', content: 'Hello' }],
     output: { role: 'assistant', content: 'Hi there' },
     warnings: [],
+    source: 'gateway',
+    name: null,
+    sessionId: null,
+    tags: [],
+    cacheHit: null,
+    guardrailTriggered: null,
     ...overrides,
   };
 }
