@@ -15,6 +15,9 @@ import { migrateToLatest } from './storage/migrate.js';
 import { openRedis, type RedisStore } from './storage/redis.js';
 import { createTraceRepository } from './storage/trace-repository.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
+import { createGatewayMetrics } from './telemetry/metrics.js';
+import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
+import { teeSinks } from './telemetry/tee-sink.js';
 import type { BulkWriter } from './telemetry/bulk-writer.js';
 import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
@@ -70,19 +73,30 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       maxQueue: config.telemetry.max_queue,
       logger,
     });
+    const writer = telemetry;
+    const metrics = createGatewayMetrics();
+    metrics.watchWriter(() => writer.stats());
+    const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     adapters = createProviderAdapters(config.providers);
     const router = createModelRouter(config.models, adapters);
     const pipeline = createPipeline({
       router,
-      sink: telemetry,
-      prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
+      sink: teeSinks(writer, metrics),
+      prices,
       captureContent: config.telemetry.capture_content,
     });
-    const writer = telemetry;
+    const ingestion = createIngestion({
+      record: (event) => writer.record(event),
+      prices,
+      captureContent: config.telemetry.capture_content,
+      countSpans: (result, count) => metrics.ingestedSpans(result, count),
+    });
     const app = buildServer({
       pipeline,
       router,
       traces,
+      metrics,
+      ingestion,
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
@@ -90,6 +104,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         pingStore: () => database.ping(),
         pingRedis: redis === null ? null : () => redis.ping(),
         telemetry: () => writer.stats(),
+        telemetryStallLimitMs: config.telemetry.stall_limit_ms,
         config: {
           source: options.configSource ?? null,
           providers: config.providers.length,

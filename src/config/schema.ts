@@ -195,6 +195,14 @@ const configShape = z.strictObject({
         .describe(
           'Events buffered while the store is slow or down; beyond this the oldest are dropped and counted.',
         ),
+      stall_limit_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe(
+          '`/ready` fails when telemetry events have waited this long without any write succeeding (or when the queue is full).',
+        ),
     })
     .prefault({})
     .describe('Trace recording.'),

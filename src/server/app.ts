@@ -18,6 +18,10 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { Ingestion } from '../telemetry/otlp-ingest/ingest.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerIngestionRoutes } from './routes/otlp-traces.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -27,6 +31,8 @@ export interface ServerDependencies {
   masterKey: string | undefined;
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
+  metrics: GatewayMetrics;
+  ingestion: Ingestion;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -57,5 +63,7 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerMetricsRoute(app, dependencies.metrics);
+  registerIngestionRoutes(app, dependencies.ingestion);
   return app;
 }

@@ -41,6 +41,13 @@ export interface BulkWriterStats {
   failedWrites: number;
   /** Message of the last failed write, null until one fails. */
   lastError: string | null;
+  /** The bound on `queued`: at it, every new event drops the oldest. */
+  maxQueue: number;
+  /**
+   * How long events have been waiting without any write succeeding (ms): 0 when nothing is queued.
+   * A growing value means the writer is stuck (store down, a write hanging).
+   */
+  stalledMs: number;
 }
 
 export interface BulkWriter<Event extends TelemetryEvent = TelemetryEvent> {
@@ -84,6 +91,9 @@ export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
   let failedWrites = 0;
   let consecutiveFailures = 0;
   let lastError: string | null = null;
+  // Since when events have waited with no successful write: the later of the last write and the
+  // moment the queue stopped being empty.
+  let waitingSince: number | null = null;
   let dropping = false;
   let closing: Promise<void> | null = null;
   // closeRequested: close() has begun (retries are paced by it); closed: it has finished (events are dropped).
@@ -100,6 +110,7 @@ export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
       dropped += 1;
       return;
     }
+    if (queue.length + inFlight === 0) waitingSince = Date.now();
     queue.push(event);
     if (queue.length + inFlight > maxQueue) dropOldest(1);
     // Start the write outside the caller's stack: the data plane must not pay for building the batch.
@@ -147,6 +158,7 @@ export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
       }
       inFlight = 0;
       written += batch.length;
+      waitingSince = queue.length === 0 ? null : Date.now();
       dropping = false;
       if (consecutiveFailures > 0) {
         log('warn', { failedWrites: consecutiveFailures }, 'telemetry store accepts writes again');
@@ -219,6 +231,7 @@ export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
     const lost = queue.length;
     if (lost > 0 || inFlight > 0) {
       queue.clear();
+      waitingSince = null;
       dropped += lost;
       log(
         'error',
@@ -234,7 +247,9 @@ export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
   }
 
   function stats(): BulkWriterStats {
-    return { queued: queue.length + inFlight, written, dropped, failedWrites, lastError };
+    const queued = queue.length + inFlight;
+    const stalledMs = queued === 0 || waitingSince === null ? 0 : Date.now() - waitingSince;
+    return { queued, written, dropped, failedWrites, lastError, maxQueue, stalledMs };
   }
 
   function log(level: 'warn' | 'error', details: object, message: string): void {
