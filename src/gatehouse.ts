@@ -14,6 +14,7 @@ import type { Database } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openRedis, type RedisStore } from './storage/redis.js';
 import { createTraceRepository } from './storage/trace-repository.js';
+import { createTraceAnalytics } from './storage/trace-analytics.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
 import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
@@ -97,6 +98,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       traces,
       metrics,
       ingestion,
+      analytics: createTraceAnalytics(database),
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,

@@ -22,6 +22,8 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { Ingestion } from '../telemetry/otlp-ingest/ingest.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerIngestionRoutes } from './routes/otlp-traces.js';
+import { registerAnalyticsRoutes } from './routes/analytics.js';
+import type { TraceAnalytics } from '../storage/trace-analytics.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -33,6 +35,7 @@ export interface ServerDependencies {
   logger: FastifyBaseLogger;
   metrics: GatewayMetrics;
   ingestion: Ingestion;
+  analytics: TraceAnalytics;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -65,5 +68,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerTraceRoutes(app, dependencies.traces);
   registerMetricsRoute(app, dependencies.metrics);
   registerIngestionRoutes(app, dependencies.ingestion);
+  registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
   return app;
 }

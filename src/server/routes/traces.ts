@@ -1,15 +1,16 @@
 /**
- * `GET /api/traces` (filters, newest first, cursor pagination) and `GET /api/traces/:id` (the trace
- * and its observations).
+ * `GET /api/traces` (filters, newest first, cursor pagination) and `GET /api/traces/:id` (the trace,
+ * its observations in start order, and the same observations as a tree of parent and children).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { TraceRepository } from '../../storage/trace-repository.js';
+import { buildObservationTree } from '../../telemetry/queries/observation-tree.js';
 import { parseBody } from '../request-schemas.js';
 
 /** Epoch milliseconds or an ISO-8601 date. */
-const instant = z.string().transform((value, context) => {
+export const instant = z.string().transform((value, context) => {
   const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(time)) {
     context.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO-8601 date' });
@@ -25,15 +26,47 @@ const listQuery = z.strictObject({
   provider: z.string().optional(),
   status: z.enum(['ok', 'error', 'cancelled']).optional(),
   user: z.string().optional(),
+  session: z.string().optional(),
+  tag: z.string().optional(),
+  source: z.enum(['gateway', 'otlp', 'api']).optional(),
+  tenant: z.string().optional(),
+  project: z.string().optional(),
+  prompt_name: z.string().optional(),
+  prompt_version: z.string().optional(),
+  min_cost: z.coerce.number().min(0).optional(),
+  max_cost: z.coerce.number().min(0).optional(),
+  min_latency_ms: z.coerce.number().min(0).optional(),
+  max_latency_ms: z.coerce.number().min(0).optional(),
+  q: z.string().trim().min(1).max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().optional(),
 });
 
 export function registerTraceRoutes(app: FastifyInstance, traces: TraceRepository): void {
   app.get('/api/traces', async (request) => {
-    const query = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
+    const {
+      prompt_name: promptName,
+      prompt_version: promptVersion,
+      min_cost: minCost,
+      max_cost: maxCost,
+      min_latency_ms: minLatencyMs,
+      max_latency_ms: maxLatencyMs,
+      q: search,
+      ...query
+    } = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
     // A malformed cursor throws InvalidCursorError, itself a 400 naming `cursor`.
-    const page = await traces.listTraces(query);
+    const page = await traces.listTraces(
+      withoutUndefined({
+        ...query,
+        promptName,
+        promptVersion,
+        minCost,
+        maxCost,
+        minLatencyMs,
+        maxLatencyMs,
+        search,
+      }),
+    );
     return { data: page.data, next_cursor: page.nextCursor };
   });
 
@@ -41,6 +74,11 @@ export function registerTraceRoutes(app: FastifyInstance, traces: TraceRepositor
     const found = await traces.getTrace(request.params.id);
     if (found === null)
       throw new GatewayError('not_found', `No trace with id ${request.params.id}.`, { param: 'id' });
-    return found;
+    return { ...found, tree: buildObservationTree(found.observations) };
   });
+}
+
+/** Drops keys whose value is undefined (the repository's optional fields are absent, not undefined). */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -76,11 +76,7 @@ export const observability: StorageMigration = {
       .addColumn('message', 'text', (column) => column.notNull())
       .addColumn('details', 'text', (column) => column.notNull())
       .execute();
-    await db.schema
-      .createIndex('alert_events_at_idx')
-      .on('alert_events')
-      .columns(['at', 'id'])
-      .execute();
+    await db.schema.createIndex('alert_events_at_idx').on('alert_events').columns(['at', 'id']).execute();
     await db.schema
       .createIndex('alert_events_rule_name_at_idx')
       .on('alert_events')
