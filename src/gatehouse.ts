@@ -15,6 +15,8 @@ import { migrateToLatest } from './storage/migrate.js';
 import { openRedis, type RedisStore } from './storage/redis.js';
 import { createTraceRepository } from './storage/trace-repository.js';
 import { createTraceAnalytics } from './storage/trace-analytics.js';
+import { createAlertRepository } from './storage/alert-repository.js';
+import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
 import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
@@ -64,6 +66,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let alerts: AlertEngine | undefined;
   try {
     await migrateToLatest(database);
     const traces = createTraceRepository(database);
@@ -75,7 +78,18 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
     });
     const writer = telemetry;
+    const analytics = createTraceAnalytics(database);
+    const alertRepository = createAlertRepository(database);
     const metrics = createGatewayMetrics();
+    alerts = await createAlertEngine({
+      analytics,
+      repository: alertRepository,
+      configRules: config.alerts.rules,
+      webhooks: config.alerts.webhooks,
+      intervalMs: config.alerts.evaluation_interval_ms,
+      logger,
+      onFiringChange: (rule, firing) => metrics.alertFiring(rule, firing),
+    });
     metrics.watchWriter(() => writer.stats());
     const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     adapters = createProviderAdapters(config.providers);
@@ -98,7 +112,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       traces,
       metrics,
       ingestion,
-      analytics: createTraceAnalytics(database),
+      analytics,
+      alerts: { engine: alerts, repository: alertRepository },
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
@@ -114,8 +129,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
+    alerts.start();
+    return assemble(app, config, { database, redis, telemetry: writer, adapters, alerts }, logger);
   } catch (error) {
+    await alerts?.stop();
     await telemetry?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
@@ -129,6 +146,7 @@ interface Resources {
   redis: RedisStore | null;
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
+  alerts: AlertEngine;
 }
 
 function assemble(
@@ -137,7 +155,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters } = resources;
+  const { database, redis, telemetry, adapters, alerts } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -153,6 +171,7 @@ function assemble(
       await app.close();
     } finally {
       clearTimeout(deadline);
+      await alerts.stop();
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await redis?.close();

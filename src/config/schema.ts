@@ -3,6 +3,7 @@
  * The types the rest of the code reads are inferred from it.
  */
 import { z } from 'zod';
+import { alertRuleSchema } from './alert-rule.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -206,6 +207,34 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Trace recording.'),
+  alerts: z
+    .strictObject({
+      evaluation_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(60_000)
+        .describe('How often alert rules are evaluated.'),
+      webhooks: z
+        .array(
+          z
+            .strictObject({
+              id: z.string().min(1).describe('Name rules use to refer to this webhook.'),
+              url: z.url({ protocol: /^https?$/ }).describe('Where notifications are POSTed.'),
+              format: z
+                .enum(['json', 'slack'])
+                .default('json')
+                .describe('`json`: the alert as a JSON object; `slack`: a Slack incoming-webhook message.'),
+              headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (auth).'),
+            })
+            .describe('A webhook receiving alert notifications.'),
+        )
+        .default([])
+        .describe('Notification targets.'),
+      rules: z.array(alertRuleSchema).default([]).describe('Alert rules (more can be added with the API).'),
+    })
+    .prefault({})
+    .describe('Alerts over the trace aggregates.'),
   pricing: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),

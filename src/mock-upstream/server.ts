@@ -59,6 +59,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     clearRequests: () => {
       requests.length = 0;
     },
+    setFailureRate: (rate) => {
+      settings.failureRate = Math.min(Math.max(rate, 0), 1);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

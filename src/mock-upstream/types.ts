@@ -42,6 +42,8 @@ export interface MockUpstream {
   /** Requests received so far, oldest first (empty when `recordRequests` is false). */
   requests: RecordedRequest[];
   clearRequests(): void;
+  /** Changes the share of requests answered with `failureStatus`, 0..1 (an outage starting or ending). */
+  setFailureRate(rate: number): void;
   /** Stops listening and drops open connections (streams included). */
   close(): Promise<void>;
 }

@@ -24,6 +24,9 @@ import { registerMetricsRoute } from './routes/metrics.js';
 import { registerIngestionRoutes } from './routes/otlp-traces.js';
 import { registerAnalyticsRoutes } from './routes/analytics.js';
 import type { TraceAnalytics } from '../storage/trace-analytics.js';
+import type { AlertRepository } from '../storage/alert-repository.js';
+import type { AlertEngine } from '../telemetry/alerts/alert-engine.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -36,6 +39,7 @@ export interface ServerDependencies {
   metrics: GatewayMetrics;
   ingestion: Ingestion;
   analytics: TraceAnalytics;
+  alerts: { engine: AlertEngine; repository: AlertRepository };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -69,5 +73,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerMetricsRoute(app, dependencies.metrics);
   registerIngestionRoutes(app, dependencies.ingestion);
   registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
+  registerAlertRoutes(app, dependencies.alerts.engine, dependencies.alerts.repository);
   return app;
 }
