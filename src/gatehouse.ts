@@ -17,6 +17,10 @@ import { createTraceRepository } from './storage/trace-repository.js';
 import { createTraceAnalytics } from './storage/trace-analytics.js';
 import { createAlertRepository } from './storage/alert-repository.js';
 import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
+import { createTraceRetention } from './storage/trace-retention.js';
+import { startRetentionJob, type RetentionJob } from './telemetry/retention-job.js';
+import { createPatternRedactor } from './telemetry/redaction/pattern-redactor.js';
+import { redactEvents } from './telemetry/redaction/redactor.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
 import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
@@ -67,11 +71,14 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
   let alerts: AlertEngine | undefined;
+  let retentionJob: RetentionJob | undefined;
   try {
     await migrateToLatest(database);
     const traces = createTraceRepository(database);
+    const redactor = config.privacy.redact_pii ? createPatternRedactor() : null;
     telemetry = createBulkWriter({
-      write: (events) => traces.insertBatch(events),
+      // Redaction runs here, per batch on the writer's schedule, never on the request path.
+      write: (events) => traces.insertBatch(redactor === null ? events : redactEvents(events, redactor)),
       flushIntervalMs: config.telemetry.flush_interval_ms,
       batchSize: config.telemetry.batch_size,
       maxQueue: config.telemetry.max_queue,
@@ -80,6 +87,14 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const writer = telemetry;
     const analytics = createTraceAnalytics(database);
     const alertRepository = createAlertRepository(database);
+    const retention = createTraceRetention(database);
+    retentionJob = startRetentionJob({
+      retention,
+      days: config.privacy.retention_days,
+      projectDays: config.privacy.project_retention_days,
+      intervalMs: config.privacy.retention_interval_ms,
+      logger,
+    });
     const metrics = createGatewayMetrics();
     alerts = await createAlertEngine({
       analytics,
@@ -114,6 +129,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ingestion,
       analytics,
       alerts: { engine: alerts, repository: alertRepository },
+      userData: { retention, flushTelemetry: () => writer.flush() },
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
@@ -130,9 +146,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       },
     });
     alerts.start();
-    return assemble(app, config, { database, redis, telemetry: writer, adapters, alerts }, logger);
+    return assemble(
+      app,
+      config,
+      { database, redis, telemetry: writer, adapters, alerts, retentionJob },
+      logger,
+    );
   } catch (error) {
     await alerts?.stop();
+    await retentionJob?.stop();
     await telemetry?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
     await redis?.close();
@@ -147,6 +169,7 @@ interface Resources {
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
   alerts: AlertEngine;
+  retentionJob: RetentionJob;
 }
 
 function assemble(
@@ -155,7 +178,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters, alerts } = resources;
+  const { database, redis, telemetry, adapters, alerts, retentionJob } = resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -172,6 +195,7 @@ function assemble(
     } finally {
       clearTimeout(deadline);
       await alerts.stop();
+      await retentionJob.stop();
       await telemetry.close();
       await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
       await redis?.close();

@@ -207,6 +207,32 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Trace recording.'),
+  privacy: z
+    .strictObject({
+      redact_pii: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Replace e-mail addresses, phone numbers and card numbers in stored inputs and outputs with placeholders (`[EMAIL]`…). Set `telemetry.capture_content: false` to store no content at all.',
+        ),
+      retention_days: z
+        .number()
+        .positive()
+        .optional()
+        .describe('Delete traces older than this many days (unset keeps them forever).'),
+      project_retention_days: z
+        .record(z.string(), z.number().positive())
+        .default({})
+        .describe('Retention per project id, overriding `retention_days` for that project.'),
+      retention_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(3_600_000)
+        .describe('How often the retention job runs.'),
+    })
+    .prefault({})
+    .describe("What is kept of end users' data, and for how long."),
   alerts: z
     .strictObject({
       evaluation_interval_ms: z

@@ -27,6 +27,8 @@ import type { TraceAnalytics } from '../storage/trace-analytics.js';
 import type { AlertRepository } from '../storage/alert-repository.js';
 import type { AlertEngine } from '../telemetry/alerts/alert-engine.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import type { TraceRetention } from '../storage/trace-retention.js';
+import { registerUserDataRoutes } from './routes/user-data.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -40,6 +42,7 @@ export interface ServerDependencies {
   ingestion: Ingestion;
   analytics: TraceAnalytics;
   alerts: { engine: AlertEngine; repository: AlertRepository };
+  userData: { retention: TraceRetention; flushTelemetry: () => Promise<void> };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -74,5 +77,6 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerIngestionRoutes(app, dependencies.ingestion);
   registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
   registerAlertRoutes(app, dependencies.alerts.engine, dependencies.alerts.repository);
+  registerUserDataRoutes(app, dependencies.userData.retention, dependencies.userData.flushTelemetry);
   return app;
 }

@@ -6,7 +6,7 @@
  * Evaluation runs off the data plane, one round at a time; a failing store or webhook is logged and
  * the next round tries again.
  */
-import { alertRuleSchema, type AlertRule, type AlertRuleInput } from '../../config/alert-rule.js';
+import { alertRuleSchema, type AlertRule } from '../../config/alert-rule.js';
 import type { AlertRepository } from '../../storage/alert-repository.js';
 import type { TraceAnalytics } from '../../storage/trace-analytics.js';
 import { newSpanId } from '../ids.js';
@@ -245,7 +245,7 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     }
     const unknown = rule.webhooks.find((id) => !webhooks.has(id));
     if (unknown !== undefined) throw new AlertRuleError(`Unknown webhook "${unknown}".`, 'webhooks');
-    await options.repository.saveRule(rule.name, input as AlertRuleInput);
+    await options.repository.saveRule(rule.name, input);
     apiRules.set(rule.name, rule);
     return rule;
   }
