@@ -14,7 +14,17 @@ import type { Database } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openRedis, type RedisStore } from './storage/redis.js';
 import { createTraceRepository } from './storage/trace-repository.js';
+import { createTraceAnalytics } from './storage/trace-analytics.js';
+import { createAlertRepository } from './storage/alert-repository.js';
+import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
+import { createTraceRetention } from './storage/trace-retention.js';
+import { startRetentionJob, type RetentionJob } from './telemetry/retention-job.js';
+import { createPatternRedactor } from './telemetry/redaction/pattern-redactor.js';
+import { redactEvents } from './telemetry/redaction/redactor.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
+import { createGatewayMetrics } from './telemetry/metrics.js';
+import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
+import { teeSinks } from './telemetry/tee-sink.js';
 import type { BulkWriter } from './telemetry/bulk-writer.js';
 import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
@@ -79,6 +89,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let keys: KeyDirectory | undefined;
   let limitStore: LimitStore | undefined;
   let cache: ResponseCache | undefined;
+  let alerts: AlertEngine | undefined;
+  let retentionJob: RetentionJob | undefined;
   try {
     await migrateToLatest(database);
     const tenancyRepository = createTenancyRepository(database.db);
@@ -114,13 +126,37 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       }),
     });
     const traces = createTraceRepository(database);
+    const redactor = config.privacy.redact_pii ? createPatternRedactor() : null;
     telemetry = createBulkWriter({
-      write: (events) => traces.insertBatch(events),
+      // Redaction runs here, per batch on the writer's schedule, never on the request path.
+      write: (events) => traces.insertBatch(redactor === null ? events : redactEvents(events, redactor)),
       flushIntervalMs: config.telemetry.flush_interval_ms,
       batchSize: config.telemetry.batch_size,
       maxQueue: config.telemetry.max_queue,
       logger,
     });
+    const writer = telemetry;
+    const analytics = createTraceAnalytics(database);
+    const alertRepository = createAlertRepository(database);
+    const retention = createTraceRetention(database);
+    retentionJob = startRetentionJob({
+      retention,
+      days: config.privacy.retention_days,
+      projectDays: config.privacy.project_retention_days,
+      intervalMs: config.privacy.retention_interval_ms,
+      logger,
+    });
+    const metrics = createGatewayMetrics();
+    alerts = await createAlertEngine({
+      analytics,
+      repository: alertRepository,
+      configRules: config.alerts.rules,
+      webhooks: config.alerts.webhooks,
+      intervalMs: config.alerts.evaluation_interval_ms,
+      logger,
+      onFiringChange: (rule, firing) => metrics.alertFiring(rule, firing),
+    });
+    metrics.watchWriter(() => writer.stats());
     adapters = createProviderAdapters(config.providers);
     const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     breakers = createBreakerStore(redis, logger);
@@ -140,20 +176,30 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const pipeline = createPipeline({
       guardrails,
       router,
-      sink: telemetry,
+      sink: teeSinks(writer, metrics),
       prices,
       captureContent: config.telemetry.capture_content,
       limiter,
       outputTokensEstimate: config.limits.output_tokens_estimate,
       cache: cachingConfigured(config.cache) ? cache : null,
     });
-    const writer = telemetry;
     const directory = keys;
+    const ingestion = createIngestion({
+      record: (event) => writer.record(event),
+      prices,
+      captureContent: config.telemetry.capture_content,
+      countSpans: (result, count) => metrics.ingestedSpans(result, count),
+    });
     const app = buildServer({
       pipeline,
       router,
       traces,
       cache,
+      metrics,
+      ingestion,
+      analytics,
+      alerts: { engine: alerts, repository: alertRepository },
+      userData: { retention, flushTelemetry: () => writer.flush() },
       masterKey,
       guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       keys: directory,
@@ -168,6 +214,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         telemetry: () => writer.stats(),
         limits: () => limiter.status(),
         keys: () => directory.size,
+        telemetryStallLimitMs: config.telemetry.stall_limit_ms,
         config: {
           source: options.configSource ?? null,
           providers: config.providers.length,
@@ -175,13 +222,27 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
+    alerts.start();
     return assemble(
       app,
       config,
-      { database, redis, telemetry: writer, adapters, breakers, keys: directory, limitStore, cache },
+      {
+        database,
+        redis,
+        telemetry: writer,
+        adapters,
+        breakers,
+        keys: directory,
+        limitStore,
+        cache,
+        alerts,
+        retentionJob,
+      },
       logger,
     );
   } catch (error) {
+    await alerts?.stop();
+    await retentionJob?.stop();
     limitStore?.close();
     await keys?.close();
     await telemetry?.close();
@@ -203,6 +264,8 @@ interface Resources {
   keys: KeyDirectory;
   limitStore: LimitStore;
   cache: ResponseCache;
+  alerts: AlertEngine;
+  retentionJob: RetentionJob;
 }
 
 function assemble(
@@ -211,7 +274,8 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters, breakers, keys, limitStore, cache } = resources;
+  const { database, redis, telemetry, adapters, breakers, keys, limitStore, cache, alerts, retentionJob } =
+    resources;
   let closing: Promise<void> | undefined;
 
   async function shutdown(): Promise<void> {
@@ -227,6 +291,8 @@ function assemble(
       await app.close();
     } finally {
       clearTimeout(deadline);
+      await alerts.stop();
+      await retentionJob.stop();
       limitStore.close();
       await keys.close();
       await telemetry.close();

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { modelRoutingFields, routingSchema, targetRoutingFields } from './routing-schema.js';
 import { checkRouting } from './routing-checks.js';
 import { guardrailsSchema } from './guardrails-schema.js';
+import { alertRuleSchema } from './alert-rule.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -292,6 +293,14 @@ const configShape = z.strictObject({
         .describe(
           'Events buffered while the store is slow or down; beyond this the oldest are dropped and counted.',
         ),
+      stall_limit_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(30_000)
+        .describe(
+          '`/ready` fails when telemetry events have waited this long without any write succeeding (or when the queue is full).',
+        ),
     })
     .prefault({})
     .describe('Trace recording.'),
@@ -347,6 +356,60 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Rate limits and budgets (see docs/tenancy.md).'),
+  privacy: z
+    .strictObject({
+      redact_pii: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Replace e-mail addresses, phone numbers and card numbers in stored inputs and outputs with placeholders (`[EMAIL]`…). Set `telemetry.capture_content: false` to store no content at all.',
+        ),
+      retention_days: z
+        .number()
+        .positive()
+        .optional()
+        .describe('Delete traces older than this many days (unset keeps them forever).'),
+      project_retention_days: z
+        .record(z.string(), z.number().positive())
+        .default({})
+        .describe('Retention per project id, overriding `retention_days` for that project.'),
+      retention_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(3_600_000)
+        .describe('How often the retention job runs.'),
+    })
+    .prefault({})
+    .describe("What is kept of end users' data, and for how long."),
+  alerts: z
+    .strictObject({
+      evaluation_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(60_000)
+        .describe('How often alert rules are evaluated.'),
+      webhooks: z
+        .array(
+          z
+            .strictObject({
+              id: z.string().min(1).describe('Name rules use to refer to this webhook.'),
+              url: z.url({ protocol: /^https?$/ }).describe('Where notifications are POSTed.'),
+              format: z
+                .enum(['json', 'slack'])
+                .default('json')
+                .describe('`json`: the alert as a JSON object; `slack`: a Slack incoming-webhook message.'),
+              headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (auth).'),
+            })
+            .describe('A webhook receiving alert notifications.'),
+        )
+        .default([])
+        .describe('Notification targets.'),
+      rules: z.array(alertRuleSchema).default([]).describe('Alert rules (more can be added with the API).'),
+    })
+    .prefault({})
+    .describe('Alerts over the trace aggregates.'),
   pricing: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),

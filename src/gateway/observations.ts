@@ -191,6 +191,7 @@ export function buildTraceEvent(
   const errorMessage =
     error === undefined ? null : error instanceof Error ? error.message : JSON.stringify(error);
   const firstChunkMark = outcome.firstChunkMark ?? attempt?.firstChunkMark ?? null;
+  const metadata = traceMetadata(context);
 
   const observations: ObservationRecord[] = [
     {
@@ -251,13 +252,17 @@ export function buildTraceEvent(
       ttftMs: firstChunkMark === null ? null : firstChunkMark - context.startMark,
       errorType: gatewayError?.publicCode ?? (error === undefined ? null : 'internal_error'),
       errorMessage,
-      metadata: traceMetadata(context),
+      metadata,
       input: options.captureContent ? inputOf(context) : null,
       output: options.captureContent ? outputOf(outcome) : null,
       warnings: context.warnings,
       tenantId: context.tenancy?.tenantId ?? null,
       projectId: context.tenancy?.projectId ?? null,
       keyId: context.tenancy?.keyId ?? null,
+      source: 'gateway',
+      name: null,
+      sessionId: metadata?.session_id ?? null,
+      tags: tagsOf(metadata?.tags),
     },
     observations,
   };
@@ -349,4 +354,13 @@ function outputOf(outcome: Outcome): unknown {
 
 function responseModel(outcome: Outcome): string | null {
   return outcome.completion?.model ?? outcome.embeddings?.model ?? null;
+}
+
+/** `metadata.tags` is a comma-separated list (OpenAI metadata values are strings). */
+function tagsOf(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
 }

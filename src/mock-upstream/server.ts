@@ -63,6 +63,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       requests.length = 0;
     },
     faults: settings.faults,
+    setFailureRate: (rate) => {
+      settings.failureRate = Math.min(Math.max(rate, 0), 1);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

@@ -50,6 +50,8 @@ export interface MockUpstream {
   clearRequests(): void;
   /** Fault scripts per target (also `POST`/`DELETE /__mock/faults`); see fault-script.ts. */
   faults: FaultScripts;
+  /** Changes the share of requests answered with `failureStatus`, 0..1 (an outage starting or ending). */
+  setFailureRate(rate: number): void;
   /** Stops listening and drops open connections (streams included). */
   close(): Promise<void>;
 }

@@ -31,6 +31,17 @@ import { registerGuardrailRoutes } from './routes/guardrails.js';
 import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
 import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 import { registerCacheRoutes } from './routes/cache.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { Ingestion } from '../telemetry/otlp-ingest/ingest.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerIngestionRoutes } from './routes/otlp-traces.js';
+import { registerAnalyticsRoutes } from './routes/analytics.js';
+import type { TraceAnalytics } from '../storage/trace-analytics.js';
+import type { AlertRepository } from '../storage/alert-repository.js';
+import type { AlertEngine } from '../telemetry/alerts/alert-engine.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import type { TraceRetention } from '../storage/trace-retention.js';
+import { registerUserDataRoutes } from './routes/user-data.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -47,6 +58,11 @@ export interface ServerDependencies {
   logger: FastifyBaseLogger;
   /** The compiled guardrail policies and the model caller their judges use. */
   guardrails: { policies: GuardrailPolicies; complete: CompleteText };
+  metrics: GatewayMetrics;
+  ingestion: Ingestion;
+  analytics: TraceAnalytics;
+  alerts: { engine: AlertEngine; repository: AlertRepository };
+  userData: { retention: TraceRetention; flushTelemetry: () => Promise<void> };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -83,5 +99,10 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerSpendRoute(app, dependencies.querySpend);
   registerAuditRoute(app, dependencies.audit);
   registerCacheRoutes(app, dependencies.cache);
+  registerMetricsRoute(app, dependencies.metrics);
+  registerIngestionRoutes(app, dependencies.ingestion);
+  registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
+  registerAlertRoutes(app, dependencies.alerts.engine, dependencies.alerts.repository);
+  registerUserDataRoutes(app, dependencies.userData.retention, dependencies.userData.flushTelemetry);
   return app;
 }

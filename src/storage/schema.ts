@@ -48,6 +48,14 @@ export interface TracesTable {
   project_id: string | null;
   /** Null for master-key calls. */
   key_id: string | null;
+  /** `gateway`, `otlp` or `api`; null on rows written before it existed (gateway). */
+  source: string | null;
+  name: string | null;
+  session_id: string | null;
+  /** JSON array of strings, or null. */
+  tags: string | null;
+  cache_hit: IntegerBoolean | null;
+  guardrail_triggered: IntegerBoolean | null;
 }
 
 /** One row per `ObservationRecord` (append-only); primary key (trace_id, id). */
@@ -134,6 +142,27 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/** An alert rule created through the API (rules from the config file are not stored). */
+export interface AlertRulesTable {
+  name: string;
+  /** JSON of the rule, as validated by the alert rule schema. */
+  definition: string;
+  created_at: number;
+}
+
+/** One alert state change (pending, firing, resolved), append-only. */
+export interface AlertEventsTable {
+  id: string;
+  rule_name: string;
+  state: string;
+  value: number | null;
+  threshold: number | null;
+  at: number;
+  message: string;
+  /** JSON object. */
+  details: string;
+}
+
 /** Every table Gatehouse stores. Other modules add their tables here as they get migrations. */
 export interface Schema {
   traces: TracesTable;
@@ -142,4 +171,6 @@ export interface Schema {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  alert_rules: AlertRulesTable;
+  alert_events: AlertEventsTable;
 }

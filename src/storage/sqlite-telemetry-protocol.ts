@@ -5,7 +5,7 @@
  * A batch may arrive in several messages sharing its id, the last one flagged: cloning a large batch
  * into a single message would block the main thread for as long as the worker spares it.
  */
-import type { TraceEvent } from '../telemetry/model.js';
+import type { TelemetryEvent } from '../telemetry/model.js';
 import type { TraceRows } from './trace-rows.js';
 
 /** What the worker starts with (`workerData`). */
@@ -16,7 +16,7 @@ export interface TelemetryWorkerData {
 
 export type TelemetryRequest =
   /** Part of a batch; the worker converts it to rows (trace-rows.ts). */
-  | { type: 'events'; id: number; events: TraceEvent[]; last: boolean }
+  | { type: 'events'; id: number; events: TelemetryEvent[]; last: boolean }
   /** Part of a batch already converted, for events holding a value structured clone refuses. */
   | { type: 'rows'; id: number; rows: TraceRows; last: boolean }
   /** Forget the parts received of a batch the main thread gave up sending. */

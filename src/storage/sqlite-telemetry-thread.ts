@@ -10,7 +10,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { workerEntry, type WorkerEntry } from '../runtime/worker-entry.js';
-import type { TraceEvent } from '../telemetry/model.js';
+import type { TelemetryEvent } from '../telemetry/model.js';
 import type { TelemetryReply, TelemetryRequest, TelemetryWorkerData } from './sqlite-telemetry-protocol.js';
 import type { TraceRowWriter } from './trace-row-writer.js';
 import { eventsToRows } from './trace-rows.js';
@@ -115,7 +115,7 @@ export function createSqliteTelemetryThread(
     if (thread.replies.size === 0) thread.worker.unref();
   }
 
-  async function send(events: TraceEvent[]): Promise<void> {
+  async function send(events: TelemetryEvent[]): Promise<void> {
     running ??= start();
     const thread = running;
     nextId += 1;
@@ -138,7 +138,7 @@ export function createSqliteTelemetryThread(
     return answered;
   }
 
-  function post(thread: RunningThread, id: number, events: TraceEvent[], last: boolean): void {
+  function post(thread: RunningThread, id: number, events: TelemetryEvent[], last: boolean): void {
     try {
       thread.worker.postMessage({ type: 'events', id, events, last } satisfies TelemetryRequest);
     } catch {
@@ -154,7 +154,7 @@ export function createSqliteTelemetryThread(
     }
   }
 
-  function write(events: TraceEvent[]): Promise<void> {
+  function write(events: TelemetryEvent[]): Promise<void> {
     if (closing !== null) return Promise.reject(new Error('the SQLite telemetry thread is closed'));
     const sending = send(events);
     writing.add(sending);

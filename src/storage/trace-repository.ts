@@ -4,8 +4,12 @@
  * except the insert, which on SQLite runs statements prepared once (sqlite-trace-row-writer.ts), on a
  * worker thread for a database file (sqlite-telemetry-thread.ts).
  */
-import type { ObservationRecord, TraceEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
+import type { ObservationRecord, TelemetryEvent, TraceRecord, TraceStatus } from '../telemetry/model.js';
+import { sql } from 'kysely';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { Database } from './database.js';
+import { fullTextMatch } from './full-text.js';
+import { readStoredShape, type OptionalTraceColumn, type StoredShape } from './optional-columns.js';
 import { createSqliteTraceRowWriter } from './sqlite-trace-row-writer.js';
 import { decodeCursor, encodeCursor } from './trace-cursor.js';
 import { createKyselyTraceRowWriter, type TraceRowWriter } from './trace-row-writer.js';
@@ -22,6 +26,24 @@ export interface TraceQuery {
   provider?: string;
   status?: TraceStatus;
   user?: string;
+  session?: string;
+  /** Traces carrying this tag. */
+  tag?: string;
+  /** `gateway`, `otlp` or `api`. */
+  source?: string;
+  /** Set by features that add the column (tenancy, prompts); a 400 until their migration has run. */
+  tenant?: string;
+  project?: string;
+  promptName?: string;
+  promptVersion?: string;
+  /** USD, inclusive. */
+  minCost?: number;
+  maxCost?: number;
+  /** Milliseconds, inclusive. */
+  minLatencyMs?: number;
+  maxLatencyMs?: number;
+  /** Words that must all appear in the input or output (full-text index). */
+  search?: string;
   /** Page size, 1..100. */
   limit: number;
   /** `nextCursor` of the previous page. */
@@ -50,7 +72,7 @@ export interface TraceRepository {
   // Function-valued properties rather than methods: they close over the database, so they can be
   // passed around unbound (`write: traces.insertBatch`).
   /** Inserts every trace and observation of the events in one transaction. Re-inserting a row is a no-op. */
-  insertBatch: (events: TraceEvent[]) => Promise<void>;
+  insertBatch: (events: TelemetryEvent[]) => Promise<void>;
   /** Newest first (by start time, then id). Throws `InvalidCursorError` for a cursor it did not issue. */
   listTraces: (query: TraceQuery) => Promise<TracePage>;
   /** The trace and its observations ordered by start time, or null when unknown. */
@@ -66,7 +88,7 @@ export function createTraceRepository(database: Database): TraceRepository {
   const { db } = database;
   const writeRows = chooseRowWriter(database);
 
-  async function insertBatch(events: TraceEvent[]): Promise<void> {
+  async function insertBatch(events: TelemetryEvent[]): Promise<void> {
     if (events.length === 0) return;
     await writeRows(events);
   }
@@ -85,6 +107,22 @@ export function createTraceRepository(database: Database): TraceRepository {
     if (query.user !== undefined) select = select.where('user_id', '=', query.user);
     if (query.scope?.tenantId != null) select = select.where('tenant_id', '=', query.scope.tenantId);
     if (query.scope?.projectId != null) select = select.where('project_id', '=', query.scope.projectId);
+    if (query.session !== undefined) select = select.where('session_id', '=', query.session);
+    if (query.source !== undefined) select = select.where('source', '=', query.source);
+    if (query.tag !== undefined) {
+      // Tags are stored as a JSON array: the quoted tag matches one whole element.
+      const pattern = `%${likeEscape(JSON.stringify(query.tag))}%`;
+      select = select.where(sql<boolean>`tags like ${pattern} escape '\\'`);
+    }
+    if (query.minCost !== undefined) select = select.where('cost', '>=', query.minCost);
+    if (query.maxCost !== undefined) select = select.where('cost', '<=', query.maxCost);
+    if (query.minLatencyMs !== undefined) select = select.where('duration_ms', '>=', query.minLatencyMs);
+    if (query.maxLatencyMs !== undefined) select = select.where('duration_ms', '<=', query.maxLatencyMs);
+    if (query.search !== undefined) select = select.where(fullTextMatch(database.dialect, query.search));
+    for (const [column, value] of optionalFilters(query)) {
+      await requireColumn(column);
+      select = select.where(sql.ref(column), '=', value);
+    }
     if (after !== undefined) {
       // A row-value comparison, so both engines can seek the (…, start_time, id) index directly.
       select = select.where((eb) =>
@@ -122,7 +160,32 @@ export function createTraceRepository(database: Database): TraceRepository {
     return { trace: rowToTrace(row), observations: observationRows.map(rowToObservation) };
   }
 
+  let shape: Promise<StoredShape> | undefined;
+  async function requireColumn(column: OptionalTraceColumn): Promise<void> {
+    shape ??= readStoredShape(database);
+    if (!(await shape).traceColumns.has(column)) {
+      throw new GatewayError('invalid_request', `This deployment stores no ${column} on traces yet.`, {
+        param: column,
+      });
+    }
+  }
+
   return { insertBatch, listTraces, getTrace };
+}
+
+function optionalFilters(query: TraceQuery): [OptionalTraceColumn, string][] {
+  const filters: [OptionalTraceColumn, string | undefined][] = [
+    ['tenant_id', query.tenant],
+    ['project_id', query.project],
+    ['prompt_name', query.promptName],
+    ['prompt_version', query.promptVersion],
+  ];
+  return filters.filter((filter): filter is [OptionalTraceColumn, string] => filter[1] !== undefined);
+}
+
+/** `LIKE` with `\` as the escape character, so `%` and `_` in a value match themselves. */
+function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 function chooseRowWriter(database: Database): TraceRowWriter {

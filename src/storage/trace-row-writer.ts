@@ -5,7 +5,7 @@
  * files (sqlite-telemetry-thread.ts). All convert with trace-rows.ts.
  */
 import type { Kysely } from 'kysely';
-import type { TraceEvent } from '../telemetry/model.js';
+import type { TelemetryEvent } from '../telemetry/model.js';
 import type { DatabaseDialect } from './database.js';
 import type { Schema } from './schema.js';
 import { eventsToRows } from './trace-rows.js';
@@ -14,7 +14,7 @@ import { eventsToRows } from './trace-rows.js';
  * Stores the trace and observations of every event in one transaction, all or nothing, skipping rows
  * whose key is already stored.
  */
-export type TraceRowWriter = (events: TraceEvent[]) => Promise<void>;
+export type TraceRowWriter = (events: TelemetryEvent[]) => Promise<void>;
 
 // A retried batch whose first attempt did commit (the connection died before the reply) must not
 // fail forever on duplicate keys, so rows with an existing key are skipped: rows are immutable anyway.

@@ -6,7 +6,13 @@
  * is required), NUL characters (which PostgreSQL text rejects) are removed, unserializable JSON
  * becomes null. `undefined` input/output is stored as null and read back as null.
  */
-import type { ObservationRecord, TokenUsage, TraceEvent, TraceRecord } from '../telemetry/model.js';
+import type {
+  ObservationRecord,
+  TokenUsage,
+  TelemetryEvent,
+  TraceRecord,
+  TraceSource,
+} from '../telemetry/model.js';
 import type { IntegerBoolean, ObservationsTable, TracesTable } from './schema.js';
 
 /** The rows of a batch of events, per table. Only strings, numbers and nulls: they cross threads as is. */
@@ -15,9 +21,9 @@ export interface TraceRows {
   observations: ObservationsTable[];
 }
 
-export function eventsToRows(events: TraceEvent[]): TraceRows {
+export function eventsToRows(events: TelemetryEvent[]): TraceRows {
   return {
-    traces: events.map((event) => traceToRow(event.trace)),
+    traces: events.flatMap((event) => (event.trace === null ? [] : [traceToRow(event.trace)])),
     observations: events.flatMap((event) => event.observations.map(observationToRow)),
   };
 }
@@ -54,6 +60,12 @@ export function traceToRow(trace: TraceRecord): TracesTable {
     tenant_id: nullableText(trace.tenantId),
     project_id: nullableText(trace.projectId),
     key_id: nullableText(trace.keyId),
+    source: trace.source ?? 'gateway',
+    name: nullableText(trace.name ?? null),
+    session_id: nullableText(trace.sessionId ?? null),
+    tags: trace.tags === undefined || trace.tags.length === 0 ? null : json(trace.tags),
+    cache_hit: nullableFlag(trace.cacheHit),
+    guardrail_triggered: nullableFlag(trace.guardrailTriggered),
   };
 }
 
@@ -91,6 +103,12 @@ export function rowToTrace(row: TracesTable): TraceRecord {
     tenantId: row.tenant_id,
     projectId: row.project_id,
     keyId: row.key_id,
+    source: (row.source ?? 'gateway') as TraceSource,
+    name: row.name,
+    sessionId: row.session_id,
+    tags: row.tags === null ? [] : parse<string[]>(row.tags),
+    cacheHit: row.cache_hit === null ? null : row.cache_hit === 1,
+    guardrailTriggered: row.guardrail_triggered === null ? null : row.guardrail_triggered === 1,
   };
 }
 
@@ -156,6 +174,10 @@ export function rowToObservation(row: ObservationsTable): ObservationRecord {
 
 function flag(value: boolean): IntegerBoolean {
   return value ? 1 : 0;
+}
+
+function nullableFlag(value: boolean | null | undefined): IntegerBoolean | null {
+  return value === null || value === undefined ? null : flag(value);
 }
 
 function text(value: string): string {

@@ -33,7 +33,7 @@ function events(count: number, prefix = 'r'): TraceEvent[] {
 const names = (list: TraceEvent[]): string[] => list.map((event) => event.trace.requestId);
 const logger = { warn: vi.fn(), error: vi.fn() };
 
-function writer(store: ReturnType<typeof fakeStore>, options: Partial<BulkWriterOptions> = {}) {
+function writer(store: ReturnType<typeof fakeStore>, options: Partial<BulkWriterOptions<TraceEvent>> = {}) {
   return createBulkWriter({
     write: store.write,
     flushIntervalMs: 100,
@@ -71,7 +71,15 @@ describe('createBulkWriter', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(store.batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
     expect(store.written).toEqual(names(recorded));
-    expect(sink.stats()).toEqual({ queued: 0, written: 25, dropped: 0, failedWrites: 0, lastError: null });
+    expect(sink.stats()).toEqual({
+      queued: 0,
+      written: 25,
+      dropped: 0,
+      failedWrites: 0,
+      lastError: null,
+      maxQueue: 1_000,
+      stalledMs: 0,
+    });
   });
 
   it('flushes a partial batch on the timer', async () => {
@@ -242,6 +250,18 @@ describe('createBulkWriter', () => {
       expect.objectContaining({ unconfirmed: 3 }),
       expect.any(String),
     );
+  });
+
+  it('reports how long events have waited without a successful write, for /ready', async () => {
+    const store = fakeStore();
+    store.down = true;
+    const sink = writer(store, { maxBackoffMs: 1_000 });
+    for (const event of events(3)) sink.record(event);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sink.stats().stalledMs).toBeGreaterThanOrEqual(10_000);
+    store.down = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sink.stats()).toMatchObject({ queued: 0, written: 3, stalledMs: 0 });
   });
 
   it('record() never throws, even with a throwing write and logger', async () => {

@@ -5,16 +5,16 @@
  * backoff; past `maxQueue` the oldest events are dropped and counted, so memory stays bounded.
  */
 import { EventQueue } from './event-queue.js';
-import type { TelemetrySink, TraceEvent } from './model.js';
+import type { TelemetryEvent } from './model.js';
 
 export interface BulkWriterLogger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface BulkWriterOptions {
+export interface BulkWriterOptions<Event extends TelemetryEvent = TelemetryEvent> {
   /** Stores a batch in one transaction; rejects when nothing was stored (the batch is retried). */
-  write: (events: TraceEvent[]) => Promise<void>;
+  write: (events: Event[]) => Promise<void>;
   /** Period of the flush timer. */
   flushIntervalMs: number;
   /** Most events per write; reaching it queued starts a write at once. */
@@ -41,9 +41,18 @@ export interface BulkWriterStats {
   failedWrites: number;
   /** Message of the last failed write, null until one fails. */
   lastError: string | null;
+  /** The bound on `queued`: at it, every new event drops the oldest. */
+  maxQueue: number;
+  /**
+   * How long events have been waiting without any write succeeding (ms): 0 when nothing is queued.
+   * A growing value means the writer is stuck (store down, a write hanging).
+   */
+  stalledMs: number;
 }
 
-export interface BulkWriter extends TelemetrySink {
+export interface BulkWriter<Event extends TelemetryEvent = TelemetryEvent> {
+  /** Queues an event; never blocks, never throws (the data plane's `TelemetrySink`). */
+  record(event: Event): void;
   stats(): BulkWriterStats;
   /** Writes everything queued now (ignoring any backoff); resolves when done or when a write fails. */
   flush(): Promise<void>;
@@ -61,7 +70,9 @@ const failuresPerLog = 12;
  * pipeline.telemetry = writer; // record() from the data plane
  * onShutdown(() => writer.close());
  */
-export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
+export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
+  options: BulkWriterOptions<Event>,
+): BulkWriter<Event> {
   const { write, flushIntervalMs, maxQueue, logger } = options;
   if (!(flushIntervalMs > 0) || !(options.batchSize >= 1) || !(maxQueue >= 1)) {
     throw new RangeError('bulk writer: flushIntervalMs, batchSize and maxQueue must be positive');
@@ -72,7 +83,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
 
-  const queue = new EventQueue<TraceEvent>();
+  const queue = new EventQueue<Event>();
   let inFlight = 0;
   let writing: Promise<void> | null = null;
   let written = 0;
@@ -80,6 +91,9 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   let failedWrites = 0;
   let consecutiveFailures = 0;
   let lastError: string | null = null;
+  // Since when events have waited with no successful write: the later of the last write and the
+  // moment the queue stopped being empty.
+  let waitingSince: number | null = null;
   let dropping = false;
   let closing: Promise<void> | null = null;
   // closeRequested: close() has begun (retries are paced by it); closed: it has finished (events are dropped).
@@ -91,11 +105,12 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   // Telemetry must never keep a process alive on its own; shutdown goes through close().
   flushTimer.unref();
 
-  function record(event: TraceEvent): void {
+  function record(event: Event): void {
     if (closed) {
       dropped += 1;
       return;
     }
+    if (queue.length + inFlight === 0) waitingSince = Date.now();
     queue.push(event);
     if (queue.length + inFlight > maxQueue) dropOldest(1);
     // Start the write outside the caller's stack: the data plane must not pay for building the batch.
@@ -143,6 +158,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
       }
       inFlight = 0;
       written += batch.length;
+      waitingSince = queue.length === 0 ? null : Date.now();
       dropping = false;
       if (consecutiveFailures > 0) {
         log('warn', { failedWrites: consecutiveFailures }, 'telemetry store accepts writes again');
@@ -151,7 +167,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
     }
   }
 
-  function onWriteFailed(batch: TraceEvent[], error: unknown): void {
+  function onWriteFailed(batch: Event[], error: unknown): void {
     failedWrites += 1;
     lastError = error instanceof Error ? error.message : String(error);
     if (closed) {
@@ -215,6 +231,7 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
     const lost = queue.length;
     if (lost > 0 || inFlight > 0) {
       queue.clear();
+      waitingSince = null;
       dropped += lost;
       log(
         'error',
@@ -230,7 +247,9 @@ export function createBulkWriter(options: BulkWriterOptions): BulkWriter {
   }
 
   function stats(): BulkWriterStats {
-    return { queued: queue.length + inFlight, written, dropped, failedWrites, lastError };
+    const queued = queue.length + inFlight;
+    const stalledMs = queued === 0 || waitingSince === null ? 0 : Date.now() - waitingSince;
+    return { queued, written, dropped, failedWrites, lastError, maxQueue, stalledMs };
   }
 
   function log(level: 'warn' | 'error', details: object, message: string): void {

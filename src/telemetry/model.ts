@@ -56,7 +56,21 @@ export interface TraceRecord {
   tenantId: string | null;
   projectId: string | null;
   keyId: string | null;
+  /** Who wrote the trace: the gateway (default), an app over OTLP, or the JSON ingestion API. */
+  source?: TraceSource;
+  /** Display name (an app's root span name); null for gateway traces, which are named by endpoint. */
+  name?: string | null;
+  /** Groups the traces of one conversation (`metadata.session_id`, `session.id`). */
+  sessionId?: string | null;
+  /** Free labels to filter by (`metadata.tags`, comma-separated). */
+  tags?: string[];
+  /** True when the answer came from the response cache; null when no cache was consulted. */
+  cacheHit?: boolean | null;
+  /** True when a guardrail blocked, masked or flagged; null when no guardrail ran. */
+  guardrailTriggered?: boolean | null;
 }
+
+export type TraceSource = 'gateway' | 'otlp' | 'api';
 
 export interface ObservationRecord {
   /** W3C span id: 16 lowercase hex characters. */
@@ -85,6 +99,18 @@ export interface TraceEvent {
   trace: TraceRecord;
   observations: ObservationRecord[];
 }
+
+/**
+ * Spans ingested from an app without a trace row: their root span was not in the batch, or the trace
+ * row was already written (by the gateway the app called with `traceparent`).
+ */
+export interface SpanEvent {
+  trace: null;
+  observations: ObservationRecord[];
+}
+
+/** What the bulk writer stores. */
+export type TelemetryEvent = TraceEvent | SpanEvent;
 
 /** What the data plane writes to. `record` never blocks and never throws. */
 export interface TelemetrySink {

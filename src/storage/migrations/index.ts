@@ -4,11 +4,12 @@
  * add new ones at the end with the next number, and never edit one that has shipped.
  */
 import { telemetryTables } from './0001-telemetry-tables.js';
-import { tenancyTables } from './0004-tenancy.js';
+import { observability } from './0002-observability.js';
+import { tenancyTables } from './0003-tenancy.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0001-telemetry-tables': telemetryTables,
-  // Numbered by issue (4) so parallel features never pick the same number.
-  '0004-tenancy': tenancyTables,
+  '0002-observability': observability,
+  '0003-tenancy': tenancyTables,
 };

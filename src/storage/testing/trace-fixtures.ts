@@ -41,6 +41,12 @@ export function makeTrace(overrides: Partial<TraceRecord> = {}): TraceRecord {
     tenantId: 'default',
     projectId: 'default',
     keyId: null,
+    source: 'gateway',
+    name: null,
+    sessionId: null,
+    tags: [],
+    cacheHit: null,
+    guardrailTriggered: null,
     ...overrides,
   };
 }
