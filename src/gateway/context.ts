@@ -10,7 +10,7 @@ import type {
   EmbeddingsResponse,
 } from '../providers/canonical.js';
 import type { CallWarning, ProviderAdapter } from '../providers/spec.js';
-import type { ObservationRecord } from '../telemetry/model.js';
+import type { ObservationRecord, TracePrompt } from '../telemetry/model.js';
 
 /** One deployment a request may be sent to. */
 export interface RouteTarget {
@@ -28,6 +28,9 @@ export interface ResolvedRoute {
 
 interface ContextBase {
   requestId: string;
+  /** Who the request belongs to; null (or absent) means the default tenant / project. */
+  tenantId?: string | null;
+  projectId?: string | null;
   traceId: string;
   /** Span id of the root observation. */
   rootSpanId: string;
@@ -64,6 +67,10 @@ export interface ChatContext extends ContextBase {
   request: ChatCompletionRequest;
   /** Whether the client asked for the usage chunk (the gateway always asks the upstream for it). */
   clientWantsStreamUsage: boolean;
+  /** The `x-gatehouse-prompt-variables` header (JSON), the header form of `prompt_variables`. */
+  promptVariablesHeader: string | undefined;
+  /** Set by resolve-prompt when the client called by prompt reference (`model: "prompt:name@label"`). */
+  prompt: TracePrompt | null;
   /** Set by dispatch: a full response, or a stream whose first chunk has already arrived. */
   result:
     | { kind: 'response'; response: ChatCompletion }

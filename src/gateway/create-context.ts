@@ -9,6 +9,8 @@ export interface EdgeRequest {
   signal: AbortSignal;
   /** The incoming `traceparent` header, if any. */
   traceparent: string | undefined;
+  /** The incoming `x-gatehouse-prompt-variables` header, if any. */
+  promptVariables?: string | undefined;
 }
 
 function base(edge: EdgeRequest) {
@@ -36,6 +38,8 @@ export function createChatContext(edge: EdgeRequest, request: ChatCompletionRequ
     kind: 'chat',
     request,
     clientWantsStreamUsage: request.stream_options?.include_usage === true,
+    promptVariablesHeader: edge.promptVariables,
+    prompt: null,
     result: null,
   };
 }

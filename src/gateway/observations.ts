@@ -160,6 +160,7 @@ export function buildTraceEvent(
       input: options.captureContent ? inputOf(context) : null,
       output: options.captureContent ? outputOf(outcome) : null,
       warnings: context.warnings,
+      prompt: context.kind === 'chat' ? context.prompt : null,
     },
     observations,
   };

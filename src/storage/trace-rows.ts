@@ -51,6 +51,11 @@ export function traceToRow(trace: TraceRecord): TracesTable {
     input: json(trace.input),
     output: json(trace.output),
     warnings: json(trace.warnings) ?? '[]',
+    prompt_name: trace.prompt === null ? null : text(trace.prompt.name),
+    prompt_version: trace.prompt === null ? null : integer(trace.prompt.version),
+    prompt_label: nullableText(trace.prompt?.label ?? null),
+    experiment_id: nullableText(trace.prompt?.experimentId ?? null),
+    experiment_variant: nullableText(trace.prompt?.variant ?? null),
   };
 }
 
@@ -85,6 +90,16 @@ export function rowToTrace(row: TracesTable): TraceRecord {
     input: row.input === null ? null : parse<unknown>(row.input),
     output: row.output === null ? null : parse<unknown>(row.output),
     warnings: parse<TraceRecord['warnings']>(row.warnings),
+    prompt:
+      row.prompt_name === null || row.prompt_version === null
+        ? null
+        : {
+            name: row.prompt_name,
+            version: row.prompt_version,
+            label: row.prompt_label,
+            experimentId: row.experiment_id,
+            variant: row.experiment_variant,
+          },
   };
 }
 

@@ -4,8 +4,11 @@
  * add new ones at the end with the next number, and never edit one that has shipped.
  */
 import { telemetryTables } from './0001-telemetry-tables.js';
+import { promptTables } from './0007-prompts.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0001-telemetry-tables': telemetryTables,
+  // Numbered by issue, so the features built in parallel never pick the same number.
+  '0007-prompts': promptTables,
 };

@@ -38,6 +38,7 @@ export function makeTrace(overrides: Partial<TraceRecord> = {}): TraceRecord {
     input: [{ role: 'user', content: 'Hello' }],
     output: { role: 'assistant', content: 'Hi there' },
     warnings: [],
+    prompt: null,
     ...overrides,
   };
 }
