@@ -23,12 +23,22 @@ import { createPipeline } from './gateway/pipeline.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
 import { isLoopbackHost } from './server/auth.js';
+import { createPromptRepository } from './prompts/prompt-repository.js';
+import { createPromptResolver } from './prompts/prompt-resolver.js';
+import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js';
+import { createExperimentService } from './prompts/experiments.js';
+import type { PromptScope } from './prompts/types.js';
+import { createScoreRepository } from './telemetry/score-repository.js';
 
 export interface GatehouseOptions {
   config: GatehouseConfig;
   /** The config file read, for `/ready`. */
   configSource?: string | null;
   logger?: Logger;
+  /** The evaluation feature's verdict on protected prompt labels; without it every move is allowed. */
+  promptEvalGate?: PromptEvalGate;
+  /** Called when a prompt's versions or labels change (the response cache purges behind it). */
+  onPromptChanged?: (name: string, scope: PromptScope) => void;
 }
 
 export interface Gatehouse {
@@ -72,8 +82,21 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     adapters = createProviderAdapters(config.providers);
     const router = createModelRouter(config.models, adapters);
+    const promptRepository = createPromptRepository(database);
+    const promptResolver = createPromptResolver({
+      repository: promptRepository,
+      refreshIntervalMs: config.prompts.refresh_interval_ms,
+    });
+    const promptRegistry = createPromptRegistry({
+      repository: promptRepository,
+      resolver: promptResolver,
+      protectedLabels: config.prompts.protected_labels,
+      evalGate: options.promptEvalGate,
+      onPromptChanged: options.onPromptChanged,
+    });
     const pipeline = createPipeline({
       router,
+      prompts: promptResolver,
       sink: telemetry,
       prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
       captureContent: config.telemetry.capture_content,
@@ -83,6 +106,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       pipeline,
       router,
       traces,
+      prompts: {
+        registry: promptRegistry,
+        experiments: createExperimentService(promptRegistry, promptRepository),
+      },
+      scores: createScoreRepository(database),
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,

@@ -1,6 +1,7 @@
 /**
  * The data-plane pipeline, composed once at start-up. `ls src/gateway` reads as the request flow:
- * record (outermost, sees every outcome) → resolve the route → dispatch to a deployment.
+ * record (outermost, sees every outcome) → resolve a prompt reference → resolve the route → dispatch
+ * to a deployment.
  */
 import type { TelemetrySink } from '../telemetry/model.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
@@ -10,12 +11,16 @@ import { dispatchRequest } from './dispatch.js';
 import { recordTrace } from './record-trace.js';
 import { resolveRoute } from './resolve-route.js';
 import type { ModelRouter } from './resolve-route.js';
+import type { PromptResolver } from '../prompts/prompt-resolver.js';
+import { resolvePrompt } from './resolve-prompt.js';
 
 export interface PipelineOptions {
   router: ModelRouter;
   sink: TelemetrySink;
   prices: PriceCatalog;
   captureContent: boolean;
+  /** Serves calls by prompt reference (`model: "prompt:name"`); without it they are unknown models. */
+  prompts?: PromptResolver;
 }
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
@@ -23,6 +28,7 @@ export type Pipeline = (context: RequestContext) => Promise<void>;
 export function createPipeline(options: PipelineOptions): Pipeline {
   return compose<RequestContext>([
     recordTrace({ sink: options.sink, prices: options.prices, captureContent: options.captureContent }),
+    ...(options.prompts === undefined ? [] : [resolvePrompt(options.prompts)]),
     resolveRoute(options.router),
     dispatchRequest(),
   ]);

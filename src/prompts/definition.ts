@@ -52,7 +52,7 @@ export const labelName = z
   .refine((label) => label !== latestLabel, '`latest` is moved by the registry itself');
 
 export const pushSchema = z.strictObject({
-  name: z.string().regex(promptNamePattern, 'a prompt name is letters, digits, _, -, . and /'),
+  name: z.string().regex(promptNamePattern, 'a prompt name is letters, digits, _, - and .'),
   type: z.enum(['text', 'chat']).optional(),
   template: z.union([z.string(), chatTemplate]),
   config: modelConfigSchema.default({}),

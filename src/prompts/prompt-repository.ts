@@ -333,7 +333,7 @@ export function createPromptRepository(database: Database) {
   }
 
   /** Numeric and boolean scores of the experiment's traces (booleans as 0/1). */
-  async function experimentScores(experimentId: string): Promise<ExperimentScoreRow[]> {
+  async function experimentScores(scope: PromptScope, experimentId: string): Promise<ExperimentScoreRow[]> {
     const rows = await db
       .selectFrom('scores')
       .innerJoin('traces', 'traces.id', 'scores.trace_id')
@@ -345,6 +345,8 @@ export function createPromptRepository(database: Database) {
         'scores.numeric_value',
       ])
       .where('traces.experiment_id', '=', experimentId)
+      .where('scores.tenant_id', '=', scope.tenantId)
+      .where('scores.project_id', '=', scope.projectId)
       .where('scores.numeric_value', 'is not', null)
       .execute();
     return rows.map((row) => ({

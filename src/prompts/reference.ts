@@ -17,7 +17,7 @@ export const defaultLabel = 'production';
 /** The label the registry moves to every new version by itself. */
 export const latestLabel = 'latest';
 
-export const promptNamePattern = /^[A-Za-z0-9][\w.\-/]{0,127}$/;
+export const promptNamePattern = /^[A-Za-z0-9][\w.-]{0,127}$/;
 export const labelPattern = /^[a-z][a-z0-9_-]{0,63}$/;
 const versionPattern = /^[1-9]\d{0,8}$/;
 

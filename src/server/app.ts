@@ -18,11 +18,19 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import type { PromptRegistry } from '../prompts/registry.js';
+import type { ExperimentService } from '../prompts/experiments.js';
+import type { ScoreRepository } from '../telemetry/score-repository.js';
+import { registerPromptRoutes } from './routes/prompts.js';
+import { registerPromptExperimentRoutes } from './routes/prompt-experiments.js';
+import { registerScoreRoutes } from './routes/scores.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
   router: ModelRouter;
   traces: TraceRepository;
+  prompts: { registry: PromptRegistry; experiments: ExperimentService };
+  scores: ScoreRepository;
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   bodyLimitBytes: number;
@@ -57,5 +65,8 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerPromptRoutes(app, dependencies.prompts.registry);
+  registerPromptExperimentRoutes(app, dependencies.prompts.experiments);
+  registerScoreRoutes(app, dependencies.scores);
   return app;
 }

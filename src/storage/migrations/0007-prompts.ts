@@ -109,6 +109,8 @@ export const promptTables: StorageMigration = {
     await db.schema.alterTable('traces').addColumn('prompt_label', 'text').execute();
     await db.schema.alterTable('traces').addColumn('experiment_id', 'text').execute();
     await db.schema.alterTable('traces').addColumn('experiment_variant', 'text').execute();
+    // Feedback may name a request by the id the client saw (`x-request-id`).
+    await db.schema.createIndex('traces_request_id_idx').on('traces').column('request_id').execute();
     // Per-variant results read every trace of one experiment.
     await db.schema
       .createIndex('traces_experiment_idx')
