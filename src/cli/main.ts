@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerServeCommand } from './serve-command.js';
 import { registerMockUpstreamCommand } from './mock-upstream-command.js';
+import { registerPromptsCommand } from './prompts-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -18,5 +19,6 @@ const program = new Command('gatehouse')
 
 registerServeCommand(program);
 registerMockUpstreamCommand(program);
+registerPromptsCommand(program);
 
 await program.parseAsync(process.argv);

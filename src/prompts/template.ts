@@ -105,7 +105,8 @@ function collect(tokens: Token[], usage: TemplateUsage, topLevel: boolean): void
 
 /**
  * The declared variables completed with those the template uses but does not declare: a plain
- * `{{name}}` becomes a required string, a section or a dotted name an optional `any`.
+ * `{{name}}` becomes a required string, a section or a dotted name an optional `any`, a placeholder an
+ * optional message list (a conversation may have no history yet).
  */
 export function completeDeclarations(
   declared: readonly VariableDeclaration[],
@@ -121,7 +122,7 @@ export function completeDeclarations(
     );
   }
   for (const name of usage.placeholders) {
-    if (!known.has(name)) result.push({ name, type: 'messages', required: true });
+    if (!known.has(name)) result.push({ name, type: 'messages', required: false });
   }
   return result;
 }
