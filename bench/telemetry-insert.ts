@@ -112,7 +112,7 @@ function makeEvent(index: number): TraceEvent {
         content: `Your order #${index} shipped on 2025-06-0${index % 9}. It should arrive within three working days; you will get a tracking link by e-mail.`,
       },
       warnings: [],
-    prompt: null,
+      prompt: null,
     },
     observations: [
       {
