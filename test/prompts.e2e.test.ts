@@ -453,5 +453,5 @@ describe.each(stores)('prompt registry end to end (%s)', (store) => {
       experimentId,
     });
     expect(trace.body.trace.prompt?.variant).toBe(traceIds[0]!.variant);
-  });
+  }, 180_000);
 });

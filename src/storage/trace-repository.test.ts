@@ -12,6 +12,8 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { TraceEvent, TraceRecord } from '../telemetry/model.js';
 import { openDatabase, type Database } from './database.js';
 import { migrateToLatest } from './migrate.js';
+// Every migration runs on a fresh database, in the listed order.
+import { migrations } from './migrations/index.js';
 import {
   createPostgresTestDatabase,
   postgresAvailable,
@@ -103,7 +105,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       ({ database, cleanup } = await backend.open());
-      expect(await migrateToLatest(database)).toEqual(['0001-telemetry-tables']);
+      expect(await migrateToLatest(database)).toEqual(Object.keys(migrations));
       repository = createTraceRepository(database);
     });
 
