@@ -305,7 +305,7 @@ describe.each(stores)('prompt registry end to end (%s)', (store) => {
 
     const users = Array.from({ length: 200 }, (_, index) => `user-${index}`);
     const variantOfUser = new Map<string, Set<string>>();
-    const traceIds: { traceId: string; variant: string; index: number }[] = [];
+    const traceIds: { traceId: string; variant: string }[] = [];
     const requests = Array.from({ length: 1000 }, (_, index) => index);
     for (let offset = 0; offset < requests.length; offset += 25) {
       await Promise.all(
@@ -325,7 +325,7 @@ describe.each(stores)('prompt registry end to end (%s)', (store) => {
           const seen = variantOfUser.get(user) ?? new Set();
           seen.add(variant);
           variantOfUser.set(user, seen);
-          traceIds.push({ traceId: reply.headers.get('x-gatehouse-trace-id') ?? '', variant, index });
+          traceIds.push({ traceId: reply.headers.get('x-gatehouse-trace-id') ?? '', variant });
         }),
       );
     }
@@ -335,16 +335,21 @@ describe.each(stores)('prompt registry end to end (%s)', (store) => {
     expect(friendlyUsers).toBeGreaterThan(70);
     expect(friendlyUsers).toBeLessThan(130);
 
-    // Feedback biased towards v2: 70% thumbs up against 40%, decided deterministically per request.
+    // Feedback biased towards v2: of each variant's responses, 7 in 10 get a thumbs up against 4 in 10.
     await stack.gatehouse.telemetry.flush();
-    for (let offset = 0; offset < traceIds.length; offset += 25) {
+    const feedbackCount = new Map<string, number>();
+    const feedback = traceIds.map(({ traceId, variant }) => {
+      const position = feedbackCount.get(variant) ?? 0;
+      feedbackCount.set(variant, position + 1);
+      return { traceId, thumbsUp: position % 10 < (variant === 'friendly' ? 7 : 4) };
+    });
+    for (let offset = 0; offset < feedback.length; offset += 25) {
       await Promise.all(
-        traceIds.slice(offset, offset + 25).map(async ({ traceId, variant, index }) => {
-          const threshold = variant === 'friendly' ? 7 : 4;
+        feedback.slice(offset, offset + 25).map(async ({ traceId, thumbsUp }) => {
           const posted = await send(stack, 'POST', '/api/scores', {
             trace_id: traceId,
             name: 'thumbs_up',
-            value: index % 10 < threshold,
+            value: thumbsUp,
           });
           expect(posted.status).toBe(201);
         }),

@@ -68,6 +68,8 @@ export function createPromptResolver(options: PromptResolverOptions): PromptReso
   const { repository, refreshIntervalMs } = options;
   const states = new Map<string, PromptState>();
   const loading = new Map<string, Promise<PromptState>>();
+  // Bumped by invalidate: a load that started before a label move must not cache what it read.
+  const generations = new Map<string, number>();
   const versions = new Map<string, CachedVersion>();
 
   const keyOf = (scope: PromptScope, name: string) =>
@@ -98,14 +100,17 @@ export function createPromptResolver(options: PromptResolverOptions): PromptReso
       if (!state.refreshing && Date.now() - state.loadedAt > refreshIntervalMs) refresh(scope, name, state);
       return state;
     }
+    const generation = generations.get(key) ?? 0;
     let pending = loading.get(key);
     if (pending === undefined) {
-      pending = load(scope, name).finally(() => loading.delete(key));
+      pending = load(scope, name).finally(() => {
+        if (loading.get(key) === pending) loading.delete(key);
+      });
       loading.set(key, pending);
     }
     try {
       const loaded = await pending;
-      states.set(key, loaded);
+      if ((generations.get(key) ?? 0) === generation) states.set(key, loaded);
       return loaded;
     } catch (error) {
       throw new GatewayError(
@@ -265,7 +270,10 @@ export function createPromptResolver(options: PromptResolverOptions): PromptReso
       };
     },
     invalidate(scope, name) {
-      states.delete(keyOf(scope, name));
+      const key = keyOf(scope, name);
+      states.delete(key);
+      loading.delete(key);
+      generations.set(key, (generations.get(key) ?? 0) + 1);
     },
   };
 }
