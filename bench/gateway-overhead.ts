@@ -3,9 +3,10 @@
  *
  * Starts the mock upstream and the gateway as separate processes (each its own event loop, as in
  * production), then drives both with the same load: throughput at 16 connections and latency at 1
- * connection, non-streamed and streamed. Absolute numbers drift on a shared machine; the ratios
- * (gateway ÷ direct, measured back to back) are the result. Then the response cache: a second gateway
- * with a semantic cache policy, measured on exact hits and on semantic hits (embedding included).
+ * connection, non-streamed and streamed; then what calling by prompt reference (`prompt:name`) adds
+ * to a gateway call. Absolute numbers drift on a shared machine; the ratios (gateway ÷ direct,
+ * measured back to back) are the result. Then the response cache: a second gateway with a semantic
+ * cache policy, measured on exact hits and on semantic hits (embedding included).
  *
  * Options (env): BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_PROFILE=1 writes a
  * `--cpu-prof` profile of the gateway into bench/profiles/.
@@ -34,6 +35,20 @@ const chatBody = JSON.stringify({
   max_tokens: 64,
 });
 const streamBody = JSON.stringify({ ...JSON.parse(chatBody), stream: true });
+// The same call by prompt reference: the registry renders the same two messages.
+const benchPrompt = {
+  name: 'bench-summary',
+  template: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'Summarise the benefits of {{topic}} in two sentences.' },
+  ],
+  config: { model: 'gpt-4o-mini', max_tokens: 64 },
+  labels: ['production'],
+};
+const promptBody = JSON.stringify({
+  model: 'prompt:bench-summary',
+  prompt_variables: { topic: 'an AI gateway' },
+});
 
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
@@ -107,6 +122,31 @@ async function main(): Promise<void> {
       }
     }
     printTable(['measure', 'direct', 'gateway', 'gateway vs direct'], rows);
+
+    // Prompt resolution: the same call by prompt reference vs by model name, both through the gateway.
+    const pushed = await request(`http://127.0.0.1:${gatewayPort}/api/prompts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${masterKey}` },
+      body: JSON.stringify(benchPrompt),
+    });
+    await pushed.body.dump();
+    await load(viaGateway, promptBody, connections, 2);
+    const byModel = await serialLatency(viaGateway, chatBody, false);
+    const byPrompt = await serialLatency(viaGateway, promptBody, false);
+    const [modelP50, promptP50] = [percentile(byModel.total, 0.5), percentile(byPrompt.total, 0.5)];
+    console.log('');
+    printTable(
+      ['measure', 'by model', 'by prompt', 'prompt resolution adds'],
+      [
+        [
+          'p50 ms @1 conn',
+          modelP50.toFixed(3),
+          promptP50.toFixed(3),
+          `+${(promptP50 - modelP50).toFixed(3)} ms`,
+        ],
+      ],
+    );
+
     await measureCache(directory, upstreamPort, children);
   } finally {
     for (const child of children) child.kill('SIGTERM');

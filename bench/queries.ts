@@ -97,6 +97,7 @@ function makeEvent(index: number, traces: number, now: number): TraceEvent {
       tenantId: 'default',
       projectId: 'default',
       keyId: null,
+      prompt: null,
       sessionId: `session-${Math.floor(index / 4)}`,
       tags: index % 10 === 0 ? ['beta'] : [],
     },

@@ -115,6 +115,7 @@ function makeEvent(index: number): TraceEvent {
       tenantId: 'default',
       projectId: 'default',
       keyId: null,
+      prompt: null,
     },
     observations: [
       {

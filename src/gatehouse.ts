@@ -48,12 +48,22 @@ import { createSpendRepository } from './storage/spend-repository.js';
 import { createConfiguredResponseCache } from './cache/create-response-cache.js';
 import { cachingConfigured, type ResponseCache } from './cache/response-cache.js';
 import { isLoopbackHost } from './server/auth.js';
+import { createPromptRepository } from './prompts/prompt-repository.js';
+import { createPromptResolver } from './prompts/prompt-resolver.js';
+import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js';
+import { createExperimentService } from './prompts/experiments.js';
+import type { PromptScope } from './prompts/types.js';
+import { createScoreRepository } from './telemetry/score-repository.js';
 
 export interface GatehouseOptions {
   config: GatehouseConfig;
   /** The config file read, for `/ready`. */
   configSource?: string | null;
   logger?: Logger;
+  /** The evaluation feature's verdict on protected prompt labels; without it every move is allowed. */
+  promptEvalGate?: PromptEvalGate;
+  /** Called when a prompt's versions or labels change (the response cache purges behind it). */
+  onPromptChanged?: (name: string, scope: PromptScope) => void;
 }
 
 export interface Gatehouse {
@@ -173,7 +183,29 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       (model) => router.resolve(model) !== undefined,
     );
     cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
+    const responseCache = cache;
+    const promptRepository = createPromptRepository(database);
+    const promptResolver = createPromptResolver({
+      repository: promptRepository,
+      refreshIntervalMs: config.prompts.refresh_interval_ms,
+    });
+    const promptRegistry = createPromptRegistry({
+      repository: promptRepository,
+      resolver: promptResolver,
+      protectedLabels: config.prompts.protected_labels,
+      evalGate: options.promptEvalGate,
+      onPromptChanged(name, scope) {
+        // Answers cached behind the prompt's old version must not outlive it.
+        responseCache
+          .purge({ tenant: scope.tenantId, project: scope.projectId, prompt: name })
+          .catch((error: unknown) =>
+            logger.warn({ error, prompt: name }, 'cache purge after a prompt change failed'),
+          );
+        options.onPromptChanged?.(name, scope);
+      },
+    });
     const pipeline = createPipeline({
+      prompts: promptResolver,
       guardrails,
       router,
       sink: teeSinks(writer, metrics),
@@ -200,6 +232,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       analytics,
       alerts: { engine: alerts, repository: alertRepository },
       userData: { retention, flushTelemetry: () => writer.flush() },
+      prompts: {
+        registry: promptRegistry,
+        experiments: createExperimentService(promptRegistry, promptRepository),
+      },
+      scores: createScoreRepository(database),
       masterKey,
       guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       keys: directory,

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { registerServeCommand } from './serve-command.js';
 import { registerMockUpstreamCommand } from './mock-upstream-command.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
+import { registerPromptsCommand } from './prompts-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -20,5 +21,6 @@ const program = new Command('gatehouse')
 registerServeCommand(program);
 registerMockUpstreamCommand(program);
 registerTenancyCommands(program);
+registerPromptsCommand(program);
 
 await program.parseAsync(process.argv);

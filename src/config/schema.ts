@@ -424,6 +424,25 @@ const configShape = z.strictObject({
     .describe('Cost computation.'),
   guardrails: guardrailsSchema,
   cache: cacheSchema,
+  prompts: z
+    .strictObject({
+      refresh_interval_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(5000)
+        .describe(
+          "How old a prompt's labels may get in a gateway's memory before a background refresh; label moves made through this gateway apply at once, other replicas' after at most this long.",
+        ),
+      protected_labels: z
+        .array(z.string())
+        .default(['production'])
+        .describe(
+          'Labels a version may take only after passing its eval gate (when an eval gate is configured).',
+        ),
+    })
+    .prefault({})
+    .describe('The prompt registry (docs/prompts.md).'),
 });
 
 export const configSchema = configShape

@@ -5,6 +5,7 @@
  */
 import { GatewayError } from '../errors/gateway-error.js';
 import { modelAllowed } from '../tenancy/effective-policy.js';
+import { promptModelPrefix } from '../prompts/reference.js';
 import { defaultProjectId, defaultTenantId } from '../tenancy/model.js';
 import type { Stage } from './compose.js';
 import type { RequestContext, TenancyContext } from './context.js';
@@ -32,7 +33,9 @@ export const authenticate = (): Stage<RequestContext> =>
       );
     }
     const { active } = principal;
-    if (!modelAllowed(active.policy, context.request.model)) {
+    // A prompt reference is checked by resolve-prompt, against allowed_prompts and the prompt's model.
+    const byPrompt = context.request.model.startsWith(promptModelPrefix);
+    if (!byPrompt && !modelAllowed(active.policy, context.request.model)) {
       throw new GatewayError(
         'permission_denied',
         `This key may not use the model \`${context.request.model}\`.`,

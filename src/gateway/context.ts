@@ -14,7 +14,7 @@ import type { RequestEstimate } from '../routing/request-estimate.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { GuardrailRun } from '../guardrails/policy/guardrail-run.js';
 import type { ActiveKey, EffectivePolicy, Principal } from '../tenancy/model.js';
-import type { ObservationRecord, TraceRecord } from '../telemetry/model.js';
+import type { ObservationRecord, TracePrompt, TraceRecord } from '../telemetry/model.js';
 
 /** One deployment a request may be sent to. */
 export interface RouteTarget {
@@ -118,6 +118,10 @@ export interface ChatContext extends ContextBase {
   request: ChatCompletionRequest;
   /** Whether the client asked for the usage chunk (the gateway always asks the upstream for it). */
   clientWantsStreamUsage: boolean;
+  /** The `x-gatehouse-prompt-variables` header (JSON), the header form of `prompt_variables`. */
+  promptVariablesHeader: string | undefined;
+  /** Set by resolve-prompt when the client called by prompt reference (`model: "prompt:name@label"`). */
+  prompt: TracePrompt | null;
   /** Set by dispatch: a full response, or a stream whose first chunk has already arrived. */
   result:
     | { kind: 'response'; response: ChatCompletion }

@@ -13,6 +13,8 @@ export interface EdgeRequest {
   principal: Principal;
   /** The incoming `Cache-Control` header, if any. */
   cacheControl?: string | undefined;
+  /** The incoming `x-gatehouse-prompt-variables` header, if any. */
+  promptVariables?: string | undefined;
 }
 
 function base(edge: EdgeRequest) {
@@ -51,6 +53,8 @@ export function createChatContext(edge: EdgeRequest, request: ChatCompletionRequ
     kind: 'chat',
     request,
     clientWantsStreamUsage: request.stream_options?.include_usage === true,
+    promptVariablesHeader: edge.promptVariables,
+    prompt: null,
     result: null,
   };
 }

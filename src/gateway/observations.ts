@@ -263,6 +263,7 @@ export function buildTraceEvent(
       name: null,
       sessionId: metadata?.session_id ?? null,
       tags: tagsOf(metadata?.tags),
+      prompt: context.kind === 'chat' ? context.prompt : null,
     },
     observations,
   };

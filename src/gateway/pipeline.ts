@@ -1,10 +1,10 @@
 /**
  * The data-plane pipeline, composed once at start-up. `ls src/gateway` reads as the request flow:
  * authenticate (who calls, what they may use) → record (sees every outcome of an authenticated
- * request) → admit (rate limits, budgets) → resolve the route → guard input → mirror to a shadow
- * (when planned; after masking, so a shadow never sees what the primary may not) → guard output
- * (wraps what follows, so it can re-ask and check cached answers too) → look up the response cache
- * (when a policy caches) → dispatch to a deployment.
+ * request) → resolve a prompt reference → admit (rate limits, budgets) → resolve the route → guard
+ * input → mirror to a shadow (when planned; after masking, so a shadow never sees what the primary
+ * may not) → guard output (wraps what follows, so it can re-ask and check cached answers too) → look
+ * up the response cache (when a policy caches) → dispatch to a deployment.
  */
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { TelemetrySink } from '../telemetry/model.js';
@@ -24,6 +24,8 @@ import { recordTrace } from './record-trace.js';
 import { reservationPrice, resolveRoute } from './resolve-route.js';
 import { mirrorShadow } from './mirror-shadow.js';
 import type { ModelRouter } from './resolve-route.js';
+import type { PromptResolver } from '../prompts/prompt-resolver.js';
+import { resolvePrompt } from './resolve-prompt.js';
 
 export interface PipelineOptions {
   router: ModelRouter;
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   outputTokensEstimate: number;
   /** Null when no cache policy caches anything: the stage is left out. */
   cache: ResponseCache | null;
+  /** Serves calls by prompt reference (`model: "prompt:name"`); without it they are unknown models. */
+  prompts?: PromptResolver;
 }
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
@@ -55,6 +59,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   return compose<RequestContext>([
     authenticate(),
     recordTrace({ sink: options.sink, prices, captureContent: options.captureContent }),
+    ...(options.prompts === undefined ? [] : [resolvePrompt(options.prompts)]),
     admitRequest({
       limiter: options.limiter,
       outputTokensEstimate: options.outputTokensEstimate,

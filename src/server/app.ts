@@ -42,12 +42,20 @@ import type { AlertEngine } from '../telemetry/alerts/alert-engine.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import type { TraceRetention } from '../storage/trace-retention.js';
 import { registerUserDataRoutes } from './routes/user-data.js';
+import type { PromptRegistry } from '../prompts/registry.js';
+import type { ExperimentService } from '../prompts/experiments.js';
+import type { ScoreRepository } from '../telemetry/score-repository.js';
+import { registerPromptRoutes } from './routes/prompts.js';
+import { registerPromptExperimentRoutes } from './routes/prompt-experiments.js';
+import { registerScoreRoutes } from './routes/scores.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
   router: ModelRouter;
   traces: TraceRepository;
   cache: ResponseCache;
+  prompts: { registry: PromptRegistry; experiments: ExperimentService };
+  scores: ScoreRepository;
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   keys: KeyDirectory;
@@ -104,5 +112,8 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
   registerAlertRoutes(app, dependencies.alerts.engine, dependencies.alerts.repository);
   registerUserDataRoutes(app, dependencies.userData.retention, dependencies.userData.flushTelemetry);
+  registerPromptRoutes(app, dependencies.prompts.registry);
+  registerPromptExperimentRoutes(app, dependencies.prompts.experiments);
+  registerScoreRoutes(app, dependencies.scores);
   return app;
 }

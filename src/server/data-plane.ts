@@ -15,6 +15,7 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
     if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
   });
   const { traceparent, 'cache-control': cacheControl } = request.headers;
+  const promptVariables = request.headers['x-gatehouse-prompt-variables'];
   return {
     requestId: request.id,
     endpoint,
@@ -22,6 +23,7 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
     traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     principal: principalOf(request),
     cacheControl,
+    promptVariables: typeof promptVariables === 'string' ? promptVariables : undefined,
   };
 }
 
@@ -30,7 +32,9 @@ export function edgeRequest(request: FastifyRequest, reply: FastifyReply, endpoi
  * `x-gatehouse-guardrails`, `x-gatehouse-warnings`, stage headers (`x-ratelimit-*`); from routing: `x-gatehouse-route` (the configured
  * model that answered, a fallback's name after a fallback), `x-gatehouse-attempts` (after a retry or
  * failover) and the decision headers of the plan (complexity, split, canary); from the cache:
- * `x-gatehouse-cache` (`miss`, `hit`, `semantic-hit`) and `x-gatehouse-cache-similarity`.
+ * `x-gatehouse-cache` (`miss`, `hit`, `semantic-hit`) and `x-gatehouse-cache-similarity`;
+ * for a call by prompt reference `x-gatehouse-prompt` (`name@version`) and, inside an experiment,
+ * `x-gatehouse-experiment` and `x-gatehouse-experiment-variant`.
  */
 export function gatewayHeaders(context: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {
@@ -52,6 +56,13 @@ export function gatewayHeaders(context: RequestContext): Record<string, string> 
     headers['x-gatehouse-cache'] = context.cache.status;
     if (context.cache.similarity !== null) {
       headers['x-gatehouse-cache-similarity'] = context.cache.similarity.toFixed(4);
+    }
+  }
+  if (context.kind === 'chat' && context.prompt !== null) {
+    headers['x-gatehouse-prompt'] = `${context.prompt.name}@${context.prompt.version}`;
+    if (context.prompt.variant !== null && context.prompt.experimentId !== null) {
+      headers['x-gatehouse-experiment'] = context.prompt.experimentId;
+      headers['x-gatehouse-experiment-variant'] = context.prompt.variant;
     }
   }
   if (context.warnings.length > 0) {

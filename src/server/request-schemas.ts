@@ -65,9 +65,23 @@ const tool = z.looseObject({
 
 const nullableNumber = (schema: z.ZodNumber) => schema.nullish();
 
-export const chatCompletionRequestSchema = z.looseObject({
+// A call by prompt reference (`model: "prompt:name"`) gets its messages from the prompt: its own
+// `messages`, if any, are appended to the rendered ones (chat history), so they may be absent.
+const promptReferencePrefix = 'prompt:';
+
+const withPromptMessagesDefault = (body: unknown): unknown =>
+  typeof body === 'object' &&
+  body !== null &&
+  'model' in body &&
+  typeof body.model === 'string' &&
+  body.model.startsWith(promptReferencePrefix) &&
+  !('messages' in body)
+    ? { ...body, messages: [] }
+    : body;
+
+export const chatCompletionFields = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(message).min(1, '`messages` must contain at least one message'),
+  messages: z.array(message),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   tools: z.array(tool).optional(),
@@ -103,6 +117,19 @@ export const chatCompletionRequestSchema = z.looseObject({
   user: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
 });
+
+export const chatCompletionRequestSchema = z.preprocess(
+  withPromptMessagesDefault,
+  chatCompletionFields.superRefine((request, context) => {
+    if (request.messages.length === 0 && !request.model.startsWith(promptReferencePrefix)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: '`messages` must contain at least one message',
+      });
+    }
+  }),
+);
 
 export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
+// Every migration runs on a fresh database, in the listed order.
 import { migrations } from './migrations/index.js';
 import { createPostgresTestDatabase, postgresAvailable } from './testing/postgres-test-database.js';
 

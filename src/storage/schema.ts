@@ -56,6 +56,11 @@ export interface TracesTable {
   tags: string | null;
   cache_hit: IntegerBoolean | null;
   guardrail_triggered: IntegerBoolean | null;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_label: string | null;
+  experiment_id: string | null;
+  experiment_variant: string | null;
 }
 
 /** One row per `ObservationRecord` (append-only); primary key (trace_id, id). */
@@ -173,4 +178,94 @@ export interface Schema {
   audit_log: AuditLogTable;
   alert_rules: AlertRulesTable;
   alert_events: AlertEventsTable;
+  prompts: PromptsTable;
+  prompt_versions: PromptVersionsTable;
+  prompt_labels: PromptLabelsTable;
+  prompt_label_events: PromptLabelEventsTable;
+  prompt_experiments: PromptExperimentsTable;
+  scores: ScoresTable;
+}
+
+/** One row per prompt name in a tenant and project. */
+export interface PromptsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  /** `text` or `chat`, fixed by the first version. */
+  type: string;
+  created_at: number;
+}
+
+/** Immutable: a version is never updated once written. */
+export interface PromptVersionsTable {
+  prompt_id: string;
+  version: number;
+  /** JSON: a string (text prompts) or a message list (chat prompts). */
+  template: string;
+  /** JSON object: model, temperature, max_tokens, response_format, tools. */
+  config: string;
+  /** JSON array of `{ name, type, required }`. */
+  variables: string;
+  /** JSON array of strings. */
+  tags: string;
+  /** `ignore` or `reject`. */
+  extra_variables: string;
+  commit_message: string | null;
+  content_hash: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface PromptLabelsTable {
+  prompt_id: string;
+  label: string;
+  version: number;
+  updated_at: number;
+}
+
+/** The audit of label moves (append-only). A null `from_version` is a new label; a null `to_version` a removed one. */
+export interface PromptLabelEventsTable {
+  id: string;
+  prompt_id: string;
+  label: string;
+  from_version: number | null;
+  to_version: number | null;
+  action: string;
+  actor: string;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface PromptExperimentsTable {
+  id: string;
+  prompt_id: string;
+  label: string;
+  /** `running`, `stopped` or `shipped`. */
+  status: string;
+  /** JSON array of `{ name, version, weight }`. */
+  variants: string;
+  /** JSON `{ metadata: { key: value } }`, or null for all traffic. */
+  segment: string | null;
+  shipped_variant: string | null;
+  created_by: string;
+  created_at: number;
+  ended_at: number | null;
+}
+
+/** Feedback and evaluation scores attached to traces (append-only). */
+export interface ScoresTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  trace_id: string;
+  name: string;
+  /** `numeric`, `boolean` or `categorical`. */
+  data_type: string;
+  numeric_value: number | null;
+  string_value: string | null;
+  /** `api`, `annotation` or `eval`. */
+  source: string;
+  comment: string | null;
+  created_at: number;
 }

@@ -12,6 +12,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { TraceEvent, TraceRecord } from '../telemetry/model.js';
 import { openDatabase, type Database } from './database.js';
 import { migrateToLatest } from './migrate.js';
+// Every migration runs on a fresh database, in the listed order.
 import { migrations } from './migrations/index.js';
 import {
   createPostgresTestDatabase,

@@ -22,9 +22,9 @@ export type TraceRowWriter = (events: TelemetryEvent[]) => Promise<void>;
 export const rowKeys = {
   traces: ['id'],
   observations: ['trace_id', 'id'],
-} as const satisfies {
-  [Table in 'traces' | 'observations']: readonly (keyof Schema[Table] & string)[];
-};
+} as const satisfies { [Table in TelemetryTable]: readonly (keyof Schema[Table] & string)[] };
+
+type TelemetryTable = 'traces' | 'observations';
 
 // Bound parameters per statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER (32766 in the SQLite that
 // better-sqlite3 bundles) and PostgreSQL's protocol limit (a 16-bit count).

@@ -66,6 +66,11 @@ export function traceToRow(trace: TraceRecord): TracesTable {
     tags: trace.tags === undefined || trace.tags.length === 0 ? null : json(trace.tags),
     cache_hit: nullableFlag(trace.cacheHit),
     guardrail_triggered: nullableFlag(trace.guardrailTriggered),
+    prompt_name: trace.prompt === null ? null : text(trace.prompt.name),
+    prompt_version: trace.prompt === null ? null : integer(trace.prompt.version),
+    prompt_label: nullableText(trace.prompt?.label ?? null),
+    experiment_id: nullableText(trace.prompt?.experimentId ?? null),
+    experiment_variant: nullableText(trace.prompt?.variant ?? null),
   };
 }
 
@@ -109,6 +114,16 @@ export function rowToTrace(row: TracesTable): TraceRecord {
     tags: row.tags === null ? [] : parse<string[]>(row.tags),
     cacheHit: row.cache_hit === null ? null : row.cache_hit === 1,
     guardrailTriggered: row.guardrail_triggered === null ? null : row.guardrail_triggered === 1,
+    prompt:
+      row.prompt_name === null || row.prompt_version === null
+        ? null
+        : {
+            name: row.prompt_name,
+            version: row.prompt_version,
+            label: row.prompt_label,
+            experimentId: row.experiment_id,
+            variant: row.experiment_variant,
+          },
   };
 }
 

@@ -68,6 +68,19 @@ export interface TraceRecord {
   cacheHit?: boolean | null;
   /** True when a guardrail blocked, masked or flagged; null when no guardrail ran. */
   guardrailTriggered?: boolean | null;
+  /** The prompt version that served the request, when the client called by prompt reference. */
+  prompt: TracePrompt | null;
+}
+
+/** Which prompt served a request: the exact version, never only the label. */
+export interface TracePrompt {
+  name: string;
+  version: number;
+  /** The label the reference resolved through; null when the client asked for a version number. */
+  label: string | null;
+  /** Set when an experiment on that label chose the version. */
+  experimentId: string | null;
+  variant: string | null;
 }
 
 export type TraceSource = 'gateway' | 'otlp' | 'api';

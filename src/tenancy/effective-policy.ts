@@ -36,3 +36,8 @@ export function modelAllowed(policy: EffectivePolicy, model: string): boolean {
 function matches(pattern: string, model: string): boolean {
   return pattern.endsWith('*') ? model.startsWith(pattern.slice(0, -1)) : pattern === model;
 }
+
+/** A prompt name against the key's `allowed_prompts` (null: any prompt). Same patterns as models. */
+export function promptAllowed(policy: EffectivePolicy, name: string): boolean {
+  return policy.allowedPrompts === null || policy.allowedPrompts.some((pattern) => matches(pattern, name));
+}

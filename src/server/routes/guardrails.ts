@@ -12,13 +12,13 @@ import type { GuardrailPolicies } from '../../guardrails/policy/guardrail-polici
 import { runInputChecks, runOutputChecks } from '../../guardrails/policy/run-checks.js';
 import { messageSegments, withSegmentTexts } from '../../guardrails/policy/segments.js';
 import type { ChatMessage } from '../../providers/canonical.js';
-import { chatCompletionRequestSchema, parseBody } from '../request-schemas.js';
+import { chatCompletionFields, parseBody } from '../request-schemas.js';
 
 const checkBody = z
   .strictObject({
     policy: z.string().optional(),
     text: z.string().optional(),
-    messages: chatCompletionRequestSchema.shape.messages.optional(),
+    messages: chatCompletionFields.shape.messages.optional(),
     output: z.string().optional(),
   })
   .refine((body) => body.text !== undefined || body.messages !== undefined || body.output !== undefined, {

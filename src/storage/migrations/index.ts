@@ -6,10 +6,12 @@
 import { telemetryTables } from './0001-telemetry-tables.js';
 import { observability } from './0002-observability.js';
 import { tenancyTables } from './0003-tenancy.js';
+import { promptTables } from './0004-prompts.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0001-telemetry-tables': telemetryTables,
   '0002-observability': observability,
   '0003-tenancy': tenancyTables,
+  '0004-prompts': promptTables,
 };

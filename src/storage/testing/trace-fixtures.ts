@@ -47,6 +47,7 @@ export function makeTrace(overrides: Partial<TraceRecord> = {}): TraceRecord {
     tags: [],
     cacheHit: null,
     guardrailTriggered: null,
+    prompt: null,
     ...overrides,
   };
 }

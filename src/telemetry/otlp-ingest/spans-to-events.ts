@@ -185,6 +185,7 @@ function toTrace(
     tenantId: options.owner.tenantId,
     projectId: options.owner.projectId,
     keyId: options.owner.keyId,
+    prompt: null,
     name: root.name,
     sessionId: root.sessionId ?? firstOf(group, (span) => span.sessionId),
     tags: [...new Set(group.flatMap((span) => span.tags))],

@@ -1,0 +1,83 @@
+/**
+ * `POST /api/scores`: feedback on a request — numeric, boolean or categorical, from the app (`api`),
+ * an annotator (`annotation`) or an evaluation (`eval`) — by trace id or by the request id the client
+ * saw. `GET /api/scores?trace_id=…` lists a trace's scores. Experiments compare variants on them.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ScoreDataType, ScoreRepository } from '../../telemetry/score-repository.js';
+import { controlPlaneScope } from '../control-plane-scope.js';
+import { parseBody } from '../request-schemas.js';
+
+const scoreBody = z
+  .strictObject({
+    trace_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'a trace id is 32 lowercase hex characters')
+      .optional(),
+    request_id: z.string().min(1).max(128).optional(),
+    name: z.string().regex(/^[\w.-]{1,64}$/, 'a score name is 1–64 letters, digits, _, . or -'),
+    value: z.union([z.number().finite(), z.boolean(), z.string().min(1).max(256)]),
+    data_type: z.enum(['numeric', 'boolean', 'categorical']).optional(),
+    source: z.enum(['api', 'annotation', 'eval']).default('api'),
+    comment: z.string().max(2000).optional(),
+  })
+  .superRefine((body, context) => {
+    if ((body.trace_id === undefined) === (body.request_id === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['trace_id'],
+        message: 'give exactly one of trace_id and request_id',
+      });
+    }
+    const implied = impliedType(body.value);
+    if (
+      body.data_type !== undefined &&
+      body.data_type !== implied &&
+      !(body.data_type === 'boolean' && (body.value === 0 || body.value === 1))
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `a ${body.data_type} score needs a ${body.data_type === 'categorical' ? 'string' : body.data_type} value`,
+      });
+    }
+  });
+
+const listQuery = z.strictObject({ trace_id: z.string().min(1) });
+
+function impliedType(value: number | boolean | string): ScoreDataType {
+  return typeof value === 'number' ? 'numeric' : typeof value === 'boolean' ? 'boolean' : 'categorical';
+}
+
+export function registerScoreRoutes(app: FastifyInstance, scores: ScoreRepository): void {
+  app.post('/api/scores', async (request, reply) => {
+    const scope = controlPlaneScope(request);
+    const body = parseBody<z.infer<typeof scoreBody>>(scoreBody, request.body);
+    let traceId = body.trace_id;
+    if (traceId === undefined) {
+      traceId = (await scores.traceIdOfRequest(body.request_id ?? '')) ?? undefined;
+      if (traceId === undefined) {
+        throw new GatewayError('not_found', `No trace has request id ${body.request_id ?? ''} (yet).`, {
+          param: 'request_id',
+        });
+      }
+    }
+    const dataType = body.data_type ?? impliedType(body.value);
+    const score = await scores.insertScore(scope, {
+      traceId,
+      name: body.name,
+      dataType,
+      value: dataType === 'boolean' ? Boolean(body.value) : body.value,
+      source: body.source,
+      comment: body.comment ?? null,
+    });
+    return reply.code(201).send(score);
+  });
+
+  app.get('/api/scores', async (request) => {
+    const query = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
+    return { data: await scores.listScores(controlPlaneScope(request), query.trace_id) };
+  });
+}
