@@ -22,7 +22,7 @@ export type TraceRowWriter = (events: TraceEvent[]) => Promise<void>;
 export const rowKeys = {
   traces: ['id'],
   observations: ['trace_id', 'id'],
-} as const satisfies { [Table in keyof Schema]: readonly (keyof Schema[Table] & string)[] };
+} as const satisfies { [Table in 'traces' | 'observations']: readonly (keyof Schema[Table] & string)[] };
 
 // Bound parameters per statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER (32766 in the SQLite that
 // better-sqlite3 bundles) and PostgreSQL's protocol limit (a 16-bit count).

@@ -22,12 +22,12 @@ const promptSchema = z.union([
   }),
 ]);
 
-const judgeSchema = z.strictObject({
+export const suiteJudgeSchema = z.strictObject({
   model: z.string().min(1).describe('Gateway model that grades.'),
   temperature: z.number().min(0).max(2).optional().describe('Sampling temperature of the judge (default 0).'),
 });
 
-const assertionSchema = z
+export const suiteAssertionSchema = z
   .strictObject({
     type: z.string().describe(`One of ${assertionTypes.join(', ')}; prefix \`not-\` to negate.`),
     value: z.unknown().optional().describe('What to compare with: text, list, schema, rubric, code…'),
@@ -41,7 +41,7 @@ const assertionSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe('Type-specific options (`stemming: true`).'),
-    judge: judgeSchema.optional().describe('Judge for this assertion only.'),
+    judge: suiteJudgeSchema.optional().describe('Judge for this assertion only.'),
   })
   .superRefine((assertion, context) => {
     if (parseAssertionType(assertion.type) === undefined) {
@@ -70,7 +70,7 @@ const testSchema = z.strictObject({
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('Retrieved chunks, for RAG metrics.'),
-  assert: z.array(assertionSchema).default([]).describe('Checks on the output.'),
+  assert: z.array(suiteAssertionSchema).default([]).describe('Checks on the output.'),
   threshold: z
     .number()
     .min(0)
@@ -113,7 +113,7 @@ export const suiteSchema = z
       .partial()
       .optional()
       .describe('Merged into every test (vars, assert, threshold).'),
-    judge: judgeSchema.optional().describe('Default judge of model-graded assertions.'),
+    judge: suiteJudgeSchema.optional().describe('Default judge of model-graded assertions.'),
     embedder: z
       .strictObject({ model: z.string().min(1).describe('Gateway embeddings model.') })
       .optional()
@@ -140,9 +140,9 @@ export const suiteSchema = z
   });
 
 export type SuiteFile = z.infer<typeof suiteSchema>;
-export type AssertionSpec = z.infer<typeof assertionSchema>;
+export type AssertionSpec = z.infer<typeof suiteAssertionSchema>;
 export type TestSpec = z.infer<typeof testSchema>;
-export type JudgeSpec = z.infer<typeof judgeSchema>;
+export type JudgeSpec = z.infer<typeof suiteJudgeSchema>;
 
 function closest(name: string): string | undefined {
   let best: string | undefined;
