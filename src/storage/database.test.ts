@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { migrations } from './migrations/index.js';
 import { createPostgresTestDatabase, postgresAvailable } from './testing/postgres-test-database.js';
 
 const temporaryDirectory = mkdtempSync(join(tmpdir(), 'gatehouse-database-'));
@@ -44,7 +45,7 @@ describe('openDatabase with SQLite', () => {
   it('treats any other URL as a file path and keeps data across reopening', async () => {
     const path = join(temporaryDirectory, 'other', 'traces.db');
     const first = await openDatabase(path);
-    expect(await migrateToLatest(first)).toEqual(['0001-telemetry-tables']);
+    expect(await migrateToLatest(first)).toEqual(Object.keys(migrations));
     await first.close();
     const second = await openDatabase(path);
     expect(await migrateToLatest(second)).toEqual([]);

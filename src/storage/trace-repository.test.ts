@@ -12,6 +12,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { TraceEvent, TraceRecord } from '../telemetry/model.js';
 import { openDatabase, type Database } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { migrations } from './migrations/index.js';
 import {
   createPostgresTestDatabase,
   postgresAvailable,
@@ -103,7 +104,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       ({ database, cleanup } = await backend.open());
-      expect(await migrateToLatest(database)).toEqual(['0001-telemetry-tables']);
+      expect(await migrateToLatest(database)).toEqual(Object.keys(migrations));
       repository = createTraceRepository(database);
     });
 
