@@ -1,0 +1,91 @@
+/**
+ * One item: render the prompt with the test's vars, call the target through the gateway, grade the
+ * output. A failed or timed-out call is the item's error, never the run's.
+ */
+import type { EvaluationServices } from '../evaluation-services.js';
+import { gradeTest } from '../grading/grade-test.js';
+import type { ChatMessage, ModelClient } from '../model-client.js';
+import type { ItemResult } from '../records.js';
+import { renderTemplate } from '../template.js';
+import type { PlannedItem } from './run-plan.js';
+
+export interface ItemServices extends EvaluationServices {
+  client: ModelClient;
+}
+
+export async function runItem(
+  item: PlannedItem,
+  services: ItemServices,
+  signal: AbortSignal,
+): Promise<ItemResult> {
+  const { test, prompt, target } = item;
+  const messages: ChatMessage[] = prompt.messages.map((message) => ({
+    role: message.role,
+    content: renderTemplate(message.content, test.vars),
+  }));
+  const base = {
+    itemKey: item.itemKey,
+    position: item.position,
+    testKey: test.key,
+    promptId: prompt.id,
+    target: target.label,
+    description: test.description ?? null,
+    vars: test.vars,
+  };
+  let call;
+  try {
+    call = await services.client.chat(
+      { model: target.model, messages, params: target.config, purpose: 'target' },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return {
+      ...base,
+      output: null,
+      error: (error as Error).message,
+      pass: false,
+      score: 0,
+      latencyMs: null,
+      cost: null,
+      inputTokens: null,
+      outputTokens: null,
+      cached: false,
+      assertions: [],
+    };
+  }
+  const grade = await gradeTest({
+    output: call.text,
+    test,
+    question: questionOf(test.vars, messages),
+    latencyMs: call.latencyMs,
+    cost: call.cost,
+    judgeFor: (spec) => services.judgeFor(spec),
+    embedder: services.embedder,
+    signal,
+  });
+  const judgeCosts = grade.assertions.map((assertion) => assertion.cost ?? 0);
+  const unknownCost = call.cost === null || grade.assertions.some((assertion) => assertion.cost === null);
+  return {
+    ...base,
+    output: call.text,
+    error: grade.error ?? null,
+    pass: grade.pass,
+    score: grade.score,
+    latencyMs: call.latencyMs,
+    cost: unknownCost ? null : (call.cost ?? 0) + judgeCosts.reduce((sum, cost) => sum + cost, 0),
+    inputTokens: call.inputTokens,
+    outputTokens: call.outputTokens,
+    cached: call.cached,
+    assertions: grade.assertions,
+  };
+}
+
+/** The user's question for judges: a `query`, `question` or `input` var, else the last user message. */
+function questionOf(vars: Readonly<Record<string, unknown>>, messages: readonly ChatMessage[]): string {
+  for (const name of ['query', 'question', 'input']) {
+    const value = vars[name];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+}
