@@ -82,6 +82,24 @@ export const providerSchema = z
           .positive()
           .optional()
           .describe('Pace of streamed mock tokens; unset sends them as fast as possible.'),
+        script: z
+          .array(
+            z.strictObject({
+              match: z
+                .string()
+                .refine(isRegExp, 'not a valid regular expression')
+                .describe('Regular expression tested against the last user message.'),
+              reply: z
+                .string()
+                .describe(
+                  'Reply text; `$1`…`$9` insert captured groups, `$j1`…`$j9` insert them JSON-escaped.',
+                ),
+            }),
+          )
+          .default([])
+          .describe(
+            'Scripted replies (first matching rule wins; an `x-mock-reply` header still overrides): a fake assistant or judge for demos and tests.',
+          ),
       })
       .prefault({})
       .describe('Behaviour of a `mock` provider.'),
@@ -256,6 +274,15 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
       }
     });
   });
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type GatehouseConfig = z.infer<typeof configSchema>;

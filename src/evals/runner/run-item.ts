@@ -23,15 +23,6 @@ export async function runItem(
     role: message.role,
     content: renderTemplate(message.content, test.vars),
   }));
-  const base = {
-    itemKey: item.itemKey,
-    position: item.position,
-    testKey: test.key,
-    promptId: prompt.id,
-    target: target.label,
-    description: test.description ?? null,
-    vars: test.vars,
-  };
   let call;
   try {
     call = await services.client.chat(
@@ -40,19 +31,7 @@ export async function runItem(
     );
   } catch (error) {
     if (signal.aborted) throw error;
-    return {
-      ...base,
-      output: null,
-      error: (error as Error).message,
-      pass: false,
-      score: 0,
-      latencyMs: null,
-      cost: null,
-      inputTokens: null,
-      outputTokens: null,
-      cached: false,
-      assertions: [],
-    };
+    return failedResult(item, (error as Error).message);
   }
   const grade = await gradeTest({
     output: call.text,
@@ -67,7 +46,7 @@ export async function runItem(
   const judgeCosts = grade.assertions.map((assertion) => assertion.cost ?? 0);
   const unknownCost = call.cost === null || grade.assertions.some((assertion) => assertion.cost === null);
   return {
-    ...base,
+    ...identify(item),
     output: call.text,
     error: grade.error ?? null,
     pass: grade.pass,
@@ -88,4 +67,35 @@ function questionOf(vars: Readonly<Record<string, unknown>>, messages: readonly 
     if (typeof value === 'string' && value !== '') return value;
   }
   return messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+}
+
+/** An item with no output: the call failed or the deadline passed. */
+export function failedResult(item: PlannedItem, error: string): ItemResult {
+  return {
+    ...identify(item),
+    output: null,
+    error,
+    pass: false,
+    score: 0,
+    latencyMs: null,
+    cost: null,
+    inputTokens: null,
+    outputTokens: null,
+    cached: false,
+    assertions: [],
+  };
+}
+
+function identify(
+  item: PlannedItem,
+): Pick<ItemResult, 'itemKey' | 'position' | 'testKey' | 'promptId' | 'target' | 'description' | 'vars'> {
+  return {
+    itemKey: item.itemKey,
+    position: item.position,
+    testKey: item.test.key,
+    promptId: item.prompt.id,
+    target: item.target.label,
+    description: item.test.description ?? null,
+    vars: item.test.vars,
+  };
 }

@@ -5,7 +5,7 @@
  * finished and `interrupted: true`.
  */
 import type { ItemResult } from '../records.js';
-import { runItem, type ItemServices } from './run-item.js';
+import { failedResult, runItem, type ItemServices } from './run-item.js';
 import type { PlannedItem } from './run-plan.js';
 
 export interface RunItemsOptions {
@@ -40,7 +40,7 @@ export async function runItems(
         result = await runItem(item, services, signal);
       } catch (error) {
         if (options.signal.aborted) return;
-        result = failedItem(
+        result = failedResult(
           item,
           deadline.aborted ? `timed out after ${options.timeoutMs} ms` : (error as Error).message,
         );
@@ -56,26 +56,4 @@ export async function runItems(
   await Promise.all(workers);
   results.sort((a, b) => a.position - b.position);
   return { results, interrupted: options.signal.aborted };
-}
-
-function failedItem(item: PlannedItem, error: string): ItemResult {
-  return {
-    itemKey: item.itemKey,
-    position: item.position,
-    testKey: item.test.key,
-    promptId: item.prompt.id,
-    target: item.target.label,
-    description: item.test.description ?? null,
-    vars: item.test.vars,
-    output: null,
-    error,
-    pass: false,
-    score: 0,
-    latencyMs: null,
-    cost: null,
-    inputTokens: null,
-    outputTokens: null,
-    cached: false,
-    assertions: [],
-  };
 }
