@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerServeCommand } from './serve-command.js';
 import { registerMockUpstreamCommand } from './mock-upstream-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerDatasetsCommand } from './datasets-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -18,5 +20,7 @@ const program = new Command('gatehouse')
 
 registerServeCommand(program);
 registerMockUpstreamCommand(program);
+registerEvalCommand(program);
+registerDatasetsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -113,7 +113,16 @@ export async function gradeWithModel(
       const reference = requireReference(value, context, type);
       const [a, b] = await context.embedder.embed([output, reference], signal);
       const similarity = cosineSimilarity(a ?? [], b ?? []);
-      return scored(similarity, spec.threshold ?? 0.75, `cosine similarity ${similarity.toFixed(4)}`, null);
+      // Scores live in [0, 1]; an opposite direction is as dissimilar as it gets.
+      return {
+        ...scored(
+          Math.max(0, similarity),
+          spec.threshold ?? 0.75,
+          `cosine similarity ${similarity.toFixed(4)}`,
+          null,
+        ),
+        measured: similarity,
+      };
     }
     case 'faithfulness': {
       const answer = await judgeFaithfulness(

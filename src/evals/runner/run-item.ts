@@ -7,6 +7,7 @@ import { gradeTest } from '../grading/grade-test.js';
 import type { ChatMessage, ModelClient } from '../model-client.js';
 import type { ItemResult } from '../records.js';
 import { renderTemplate } from '../template.js';
+import type { TestCase } from '../suite/test-case.js';
 import type { PlannedItem } from './run-plan.js';
 
 export interface ItemServices extends EvaluationServices {
@@ -19,9 +20,10 @@ export async function runItem(
   signal: AbortSignal,
 ): Promise<ItemResult> {
   const { test, prompt, target } = item;
+  const vars = templateVars(test);
   const messages: ChatMessage[] = prompt.messages.map((message) => ({
     role: message.role,
-    content: renderTemplate(message.content, test.vars),
+    content: renderTemplate(message.content, vars),
   }));
   let call;
   try {
@@ -57,6 +59,18 @@ export async function runItem(
     outputTokens: call.outputTokens,
     cached: call.cached,
     assertions: grade.assertions,
+  };
+}
+
+/**
+ * What prompt templates see: the test's vars, plus `context` (the chunks, blank-line separated) and
+ * `expected` when no var of that name exists, so a dataset item's context can go into the prompt.
+ */
+function templateVars(test: TestCase): Record<string, unknown> {
+  return {
+    ...(test.context === undefined ? {} : { context: test.context.join('\n\n') }),
+    ...(test.expected === undefined ? {} : { expected: test.expected }),
+    ...test.vars,
   };
 }
 
