@@ -23,6 +23,13 @@ import { createPipeline } from './gateway/pipeline.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
 import { isLoopbackHost } from './server/auth.js';
+import { createDatasetRepository } from './storage/dataset-repository.js';
+import { createEvalRunRepository } from './storage/eval-run-repository.js';
+import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
+import type { TraceRepository } from './storage/trace-repository.js';
+import { startOnlineEvaluation, type OnlineEvaluation } from './evals/online/online-evaluation.js';
+import { createGatewayClient, type GatewayClient } from './evals/runner/gateway-client.js';
+import type { PriceCatalog } from './usage/price-catalog.js';
 
 export interface GatehouseOptions {
   config: GatehouseConfig;
@@ -72,17 +79,24 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     adapters = createProviderAdapters(config.providers);
     const router = createModelRouter(config.models, adapters);
+    const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     const pipeline = createPipeline({
       router,
       sink: telemetry,
-      prices: createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models }),
+      prices,
       captureContent: config.telemetry.capture_content,
     });
+    const evals = {
+      datasets: createDatasetRepository(database),
+      runs: createEvalRunRepository(database),
+      online: createOnlineEvalRepository(database),
+    };
     const writer = telemetry;
     const app = buildServer({
       pipeline,
       router,
       traces,
+      evals,
       masterKey,
       bodyLimitBytes: config.server.body_limit_bytes,
       logger,
@@ -97,7 +111,12 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
     });
-    return assemble(app, config, { database, redis, telemetry: writer, adapters }, logger);
+    return assemble(
+      app,
+      config,
+      { database, redis, telemetry: writer, adapters, online: { evaluators: evals.online, traces, prices } },
+      logger,
+    );
   } catch (error) {
     await telemetry?.close();
     await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
@@ -112,6 +131,8 @@ interface Resources {
   redis: RedisStore | null;
   telemetry: BulkWriter;
   adapters: Map<string, ProviderAdapter>;
+  /** What online evaluation needs once the server listens (it calls judges through this gateway). */
+  online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
 }
 
 function assemble(
@@ -122,6 +143,7 @@ function assemble(
 ): Gatehouse {
   const { database, redis, telemetry, adapters } = resources;
   let closing: Promise<void> | undefined;
+  let online: { evaluation: OnlineEvaluation; client: GatewayClient } | undefined;
 
   async function shutdown(): Promise<void> {
     const deadline = setTimeout(() => {
@@ -133,6 +155,8 @@ function assemble(
     }, config.server.shutdown_timeout_ms);
     deadline.unref();
     try {
+      await online?.evaluation.stop();
+      await online?.client.close();
       await app.close();
     } finally {
       clearTimeout(deadline);
@@ -143,6 +167,31 @@ function assemble(
     }
   }
 
+  /** Online evaluators grade with judges called through this gateway, over loopback. */
+  function startOnline(address: string): { evaluation: OnlineEvaluation; client: GatewayClient } {
+    const url = new URL(address);
+    // A wildcard bind is reachable on loopback; a specific interface only on its own address.
+    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    const masterKey = config.auth.master_key;
+    const client = createGatewayClient({
+      baseUrl: url.origin,
+      prices: resources.online.prices,
+      connections: 8,
+      ...(masterKey === undefined ? {} : { apiKey: masterKey }),
+    });
+    const evaluation = startOnlineEvaluation({
+      evaluators: resources.online.evaluators,
+      traces: resources.online.traces,
+      scores: resources.online.evaluators.scores,
+      client,
+      logger,
+      pollIntervalMs: config.evals.online.poll_interval_ms,
+      settleMs: config.evals.online.settle_ms,
+      maxTracesPerPoll: config.evals.online.max_traces_per_poll,
+    });
+    return { evaluation, client };
+  }
+
   return {
     app,
     telemetry,
@@ -150,6 +199,7 @@ function assemble(
     redis,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
+      if (config.evals.online.enabled && online === undefined) online = startOnline(address);
       if (config.auth.master_key === undefined) {
         logger.warn('no GATEHOUSE_MASTER_KEY set: serving unauthenticated requests on loopback only');
       }

@@ -88,7 +88,12 @@ export async function openEvalEnvironment(options: GatewayOptions): Promise<Eval
   }
   // The in-process gateway logs only errors, to stderr: stdout carries the report.
   const gatehouse: Gatehouse = await createGatehouse({
-    config: { ...config, server: { ...config.server, host: '127.0.0.1', port: 0 } },
+    // Loopback on a free port, and no online evaluation: this gateway lives only for the command.
+    config: {
+      ...config,
+      server: { ...config.server, host: '127.0.0.1', port: 0 },
+      evals: { ...config.evals, online: { ...config.evals.online, enabled: false } },
+    },
     logger: pino({ level: 'error' }, pino.destination(2)),
   });
   const gatewayUrl = await gatehouse.listen();

@@ -228,6 +228,40 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Cost computation.'),
+  evals: z
+    .strictObject({
+      online: z
+        .strictObject({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe('Run the online evaluators defined through `/api/online-evaluators` in this process.'),
+          poll_interval_ms: z
+            .number()
+            .int()
+            .positive()
+            .default(10_000)
+            .describe('How often each evaluator looks for new traces.'),
+          settle_ms: z
+            .number()
+            .int()
+            .min(0)
+            .default(60_000)
+            .describe(
+              'Traces younger than this wait for a later poll, so requests written late are not skipped; requests longer than this may be.',
+            ),
+          max_traces_per_poll: z
+            .number()
+            .int()
+            .positive()
+            .default(200)
+            .describe('Most traces one evaluator considers per poll.'),
+        })
+        .prefault({})
+        .describe('Online evaluation of production traces.'),
+    })
+    .prefault({})
+    .describe('Evaluation.'),
 });
 
 export const configSchema = configShape

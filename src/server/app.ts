@@ -18,11 +18,19 @@ import { registerModelsRoutes } from './routes/models.js';
 import { registerHealthRoutes } from './routes/health.js';
 import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
+import { registerDatasetRoutes } from './routes/datasets.js';
+import { registerEvalRunRoutes } from './routes/eval-runs.js';
+import { registerOnlineEvaluatorRoutes } from './routes/online-evaluators.js';
+import type { DatasetRepository } from '../storage/dataset-repository.js';
+import type { EvalRunRepository } from '../storage/eval-run-repository.js';
+import type { OnlineEvalRepository } from '../storage/online-eval-repository.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
   router: ModelRouter;
   traces: TraceRepository;
+  /** Datasets, eval runs and online evaluators (`/api/datasets`, `/api/eval-runs`, `/api/online-evaluators`). */
+  evals: { datasets: DatasetRepository; runs: EvalRunRepository; online: OnlineEvalRepository };
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   bodyLimitBytes: number;
@@ -57,5 +65,8 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerModelsRoutes(app, dependencies.router);
   registerHealthRoutes(app, dependencies.readiness);
   registerTraceRoutes(app, dependencies.traces);
+  registerDatasetRoutes(app, dependencies.evals.datasets, dependencies.traces);
+  registerEvalRunRoutes(app, dependencies.evals.runs);
+  registerOnlineEvaluatorRoutes(app, dependencies.evals.online);
   return app;
 }

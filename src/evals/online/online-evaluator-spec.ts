@@ -11,10 +11,7 @@ export const onlineEvaluatorInputSchema = z.strictObject({
     .strictObject({
       model: z.string().optional().describe('Only traces of this model.'),
       provider: z.string().optional().describe('Only traces answered by this provider.'),
-      status: z
-        .enum(['ok', 'error', 'cancelled'])
-        .optional()
-        .describe('Only traces with this status (default ok).'),
+      status: z.enum(['ok', 'error', 'cancelled']).optional().describe('Only traces with this status.'),
       user: z.string().optional().describe('Only traces of this end user.'),
     })
     .default({})
