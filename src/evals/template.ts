@@ -17,10 +17,9 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, u
         typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
     }
     if (value === undefined || value === null) return '';
-    return typeof value === 'string'
-      ? value
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value as number);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+      return String(value);
+    return JSON.stringify(value) ?? '';
   });
 }

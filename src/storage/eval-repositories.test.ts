@@ -16,7 +16,11 @@ import {
 } from './testing/postgres-test-database.js';
 
 const backends = [
-  { name: 'SQLite', available: true, url: async () => ({ url: ':memory:', drop: () => Promise.resolve() }) },
+  {
+    name: 'SQLite',
+    available: true,
+    url: () => Promise.resolve({ url: ':memory:', drop: () => Promise.resolve() }),
+  },
   {
     name: 'PostgreSQL',
     available: await postgresAvailable(),

@@ -59,7 +59,10 @@ export async function gradeAssertion(spec: AssertionSpec, context: GradingContex
 /** Strings (and strings inside lists) are templates over the test's vars. */
 function renderValue(value: unknown, vars: Readonly<Record<string, unknown>>): unknown {
   if (typeof value === 'string') return renderTemplate(value, vars);
-  if (Array.isArray(value))
-    return value.map((entry) => (typeof entry === 'string' ? renderTemplate(entry, vars) : entry));
+  if (Array.isArray(value)) {
+    return (value as unknown[]).map((entry) =>
+      typeof entry === 'string' ? renderTemplate(entry, vars) : entry,
+    );
+  }
   return value;
 }
