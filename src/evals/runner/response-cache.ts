@@ -49,14 +49,3 @@ export function withResponseCache(client: ModelClient, store: ResponseCacheStore
     },
   };
 }
-
-export function createMemoryCacheStore(): ResponseCacheStore {
-  const entries = new Map<string, string>();
-  return {
-    get: (key) => Promise.resolve(entries.get(key)),
-    set: (key, value) => {
-      entries.set(key, value);
-      return Promise.resolve();
-    },
-  };
-}
