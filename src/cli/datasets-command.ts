@@ -1,25 +1,15 @@
 /**
  * `gatehouse datasets …`: list, show, import (JSONL/CSV, each import a new version), export, create
  * items from traces (by id or filter, so a production failure becomes a regression case in one
- * command), and delete.
+ * command), and delete. The bodies (datasets-actions.ts) load only when a command runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import {
-  DatasetFileError,
-  formatDatasetFile,
-  formatFromPath,
-  parseDatasetFile,
-  type DatasetFormat,
-} from '../evals/datasets/dataset-files.js';
-import { traceToDatasetItem } from '../evals/datasets/trace-content.js';
-import { SuiteError } from '../evals/suite/load-suite.js';
-import type { TraceRecord } from '../telemetry/model.js';
-import { openEvalStores, type EvalStores, type StoreOptions } from './eval-environment.js';
+import type { DatasetFormat } from '../evals/datasets/dataset-files.js';
+import type { StoreOptions } from './eval-environment.js';
 import { runCommand } from './run-command.js';
 
-interface FromTracesOptions extends StoreOptions {
+export interface FromTracesOptions extends StoreOptions {
   trace?: string[];
   model?: string;
   status?: 'ok' | 'error' | 'cancelled';
@@ -28,18 +18,6 @@ interface FromTracesOptions extends StoreOptions {
   to?: string;
   limit: number;
   note?: string;
-}
-
-async function withStores(
-  options: StoreOptions,
-  body: (stores: EvalStores) => Promise<number>,
-): Promise<number> {
-  const stores = await openEvalStores(options);
-  try {
-    return await body(stores);
-  } finally {
-    await stores.close();
-  }
 }
 
 export function registerDatasetsCommand(program: Command): void {
@@ -51,16 +29,7 @@ export function registerDatasetsCommand(program: Command): void {
 
   store(datasets.command('list').description('List datasets with their latest version')).action(
     (options: StoreOptions) =>
-      runCommand(() =>
-        withStores(options, async (stores) => {
-          for (const dataset of await stores.datasets.listDatasets()) {
-            process.stdout.write(
-              `${dataset.name}  v${dataset.latestVersion}  ${dataset.itemCount} items${dataset.description === null ? '' : `  ${dataset.description}`}\n`,
-            );
-          }
-          return 0;
-        }),
-      ),
+      runCommand(async () => (await import('./datasets-actions.js')).listDatasets(options)),
   );
 
   store(
@@ -70,22 +39,7 @@ export function registerDatasetsCommand(program: Command): void {
       .argument('<name>', 'dataset name')
       .option('--version <n>', 'version (default the latest)', version),
   ).action((name: string, options: StoreOptions & { version?: number }) =>
-    runCommand(() =>
-      withStores(options, async (stores) => {
-        const found = await stores.datasets.getItems(name, options.version);
-        if (found === null)
-          throw new SuiteError(
-            `no dataset ${name}${options.version === undefined ? '' : ` version ${options.version}`}`,
-          );
-        for (const entry of await stores.datasets.listVersions(name)) {
-          process.stderr.write(
-            `v${entry.version}  ${entry.itemCount} items  ${new Date(entry.createdAt).toISOString()}${entry.note === null ? '' : `  ${entry.note}`}\n`,
-          );
-        }
-        process.stdout.write(formatDatasetFile(found.items, 'jsonl'));
-        return 0;
-      }),
-    ),
+    runCommand(async () => (await import('./datasets-actions.js')).showDataset(name, options)),
   );
 
   store(
@@ -102,21 +56,7 @@ export function registerDatasetsCommand(program: Command): void {
       name: string,
       file: string,
       options: StoreOptions & { replace?: boolean; description?: string; note?: string },
-    ) =>
-      runCommand(() =>
-        withStores(options, async (stores) => {
-          const items = parseDatasetFile(readText(file), formatFromPath(file));
-          const created = await stores.datasets.addItems(name, items, {
-            replace: options.replace === true,
-            ...(options.description === undefined ? {} : { description: options.description }),
-            note: options.note ?? `import ${file}`,
-          });
-          process.stdout.write(
-            `${name} v${created.version}: ${created.itemCount} items (${items.length} imported)\n`,
-          );
-          return 0;
-        }),
-      ),
+    ) => runCommand(async () => (await import('./datasets-actions.js')).importDataset(name, file, options)),
   );
 
   store(
@@ -129,21 +69,7 @@ export function registerDatasetsCommand(program: Command): void {
       .option('--out <file>', 'file to write (default stdout)'),
   ).action(
     (name: string, options: StoreOptions & { version?: number; format?: DatasetFormat; out?: string }) =>
-      runCommand(() =>
-        withStores(options, async (stores) => {
-          const found = await stores.datasets.getItems(name, options.version);
-          if (found === null)
-            throw new SuiteError(
-              `no dataset ${name}${options.version === undefined ? '' : ` version ${options.version}`}`,
-            );
-          const chosen =
-            options.format ?? (options.out === undefined ? 'jsonl' : formatFromPath(options.out));
-          const text = formatDatasetFile(found.items, chosen);
-          if (options.out === undefined) process.stdout.write(text);
-          else writeFileSync(options.out, text);
-          return 0;
-        }),
-      ),
+      runCommand(async () => (await import('./datasets-actions.js')).exportDataset(name, options)),
   );
 
   store(
@@ -160,19 +86,7 @@ export function registerDatasetsCommand(program: Command): void {
       .option('--limit <n>', 'most traces to take with a filter (1-100, default 20)', version, 20)
       .option('--note <text>', 'note on the new version'),
   ).action((name: string, options: FromTracesOptions) =>
-    runCommand(() =>
-      withStores(options, async (stores) => {
-        const traces = await findTraces(stores, options);
-        if (traces.length === 0) throw new SuiteError('no trace matched');
-        const created = await stores.datasets.addItems(name, traces.map(traceToDatasetItem), {
-          note: options.note ?? `from ${traces.length} trace(s)`,
-        });
-        process.stdout.write(
-          `${name} v${created.version}: ${created.itemCount} items (${traces.length} from traces)\n`,
-        );
-        return 0;
-      }),
-    ),
+    runCommand(async () => (await import('./datasets-actions.js')).datasetFromTraces(name, options)),
   );
 
   store(
@@ -181,49 +95,8 @@ export function registerDatasetsCommand(program: Command): void {
       .description('Delete a dataset and all its versions')
       .argument('<name>', 'dataset name'),
   ).action((name: string, options: StoreOptions) =>
-    runCommand(() =>
-      withStores(options, async (stores) => {
-        if (!(await stores.datasets.deleteDataset(name))) throw new SuiteError(`no dataset ${name}`);
-        process.stdout.write(`deleted ${name}\n`);
-        return 0;
-      }),
-    ),
+    runCommand(async () => (await import('./datasets-actions.js')).deleteDataset(name, options)),
   );
-}
-
-async function findTraces(stores: EvalStores, options: FromTracesOptions): Promise<TraceRecord[]> {
-  if (options.trace !== undefined) {
-    const found: TraceRecord[] = [];
-    for (const id of options.trace) {
-      const detail = await stores.traces.getTrace(id);
-      if (detail === null) throw new SuiteError(`no trace ${id}`);
-      found.push(detail.trace);
-    }
-    return found;
-  }
-  const page = await stores.traces.listTraces({
-    limit: Math.min(options.limit, 100),
-    ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.status === undefined ? {} : { status: options.status }),
-    ...(options.user === undefined ? {} : { user: options.user }),
-    ...(options.from === undefined ? {} : { from: instant(options.from) }),
-    ...(options.to === undefined ? {} : { to: instant(options.to) }),
-  });
-  return page.data;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DatasetFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-function instant(value: string): number {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new SuiteError(`${value}: expected an ISO-8601 date`);
-  return time;
 }
 
 function version(value: string): number {
