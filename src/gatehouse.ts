@@ -27,8 +27,8 @@ import { createDatasetRepository } from './storage/dataset-repository.js';
 import { createEvalRunRepository } from './storage/eval-run-repository.js';
 import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
 import type { TraceRepository } from './storage/trace-repository.js';
-import { startOnlineEvaluation, type OnlineEvaluation } from './evals/online/online-evaluation.js';
-import { createGatewayClient, type GatewayClient } from './evals/runner/gateway-client.js';
+import type { OnlineEvaluation } from './evals/online/online-evaluation.js';
+import type { GatewayClient } from './evals/runner/gateway-client.js';
 import type { PriceCatalog } from './usage/price-catalog.js';
 
 export interface GatehouseOptions {
@@ -167,8 +167,17 @@ function assemble(
     }
   }
 
-  /** Online evaluators grade with judges called through this gateway, over loopback. */
-  function startOnline(address: string): { evaluation: OnlineEvaluation; client: GatewayClient } {
+  /**
+   * Online evaluators grade with judges called through this gateway, over loopback. Their code (the
+   * graders, judges, ajv) loads here, not at start-up.
+   */
+  async function startOnline(
+    address: string,
+  ): Promise<{ evaluation: OnlineEvaluation; client: GatewayClient }> {
+    const [{ startOnlineEvaluation }, { createGatewayClient }] = await Promise.all([
+      import('./evals/online/online-evaluation.js'),
+      import('./evals/runner/gateway-client.js'),
+    ]);
     const url = new URL(address);
     // A wildcard bind is reachable on loopback; a specific interface only on its own address.
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
@@ -199,7 +208,7 @@ function assemble(
     redis,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
-      if (config.evals.online.enabled && online === undefined) online = startOnline(address);
+      if (config.evals.online.enabled && online === undefined) online = await startOnline(address);
       if (config.auth.master_key === undefined) {
         logger.warn('no GATEHOUSE_MASTER_KEY set: serving unauthenticated requests on loopback only');
       }
