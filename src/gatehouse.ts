@@ -143,7 +143,8 @@ function assemble(
 ): Gatehouse {
   const { database, redis, telemetry, adapters } = resources;
   let closing: Promise<void> | undefined;
-  let online: { evaluation: OnlineEvaluation; client: GatewayClient } | undefined;
+  // Started in the background once listening (listen() must not wait for its code to load).
+  let online: Promise<{ evaluation: OnlineEvaluation; client: GatewayClient } | undefined> | undefined;
 
   async function shutdown(): Promise<void> {
     const deadline = setTimeout(() => {
@@ -155,8 +156,9 @@ function assemble(
     }, config.server.shutdown_timeout_ms);
     deadline.unref();
     try {
-      await online?.evaluation.stop();
-      await online?.client.close();
+      const started = await online;
+      await started?.evaluation.stop();
+      await started?.client.close();
       await app.close();
     } finally {
       clearTimeout(deadline);
@@ -208,7 +210,12 @@ function assemble(
     redis,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
-      if (config.evals.online.enabled && online === undefined) online = await startOnline(address);
+      if (config.evals.online.enabled && online === undefined) {
+        online = startOnline(address).catch((error: unknown) => {
+          logger.error({ err: error }, 'online evaluation failed to start');
+          return undefined;
+        });
+      }
       if (config.auth.master_key === undefined) {
         logger.warn('no GATEHOUSE_MASTER_KEY set: serving unauthenticated requests on loopback only');
       }
