@@ -54,6 +54,13 @@ import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js
 import { createExperimentService } from './prompts/experiments.js';
 import type { PromptScope } from './prompts/types.js';
 import { createScoreRepository } from './telemetry/score-repository.js';
+import { createDatasetRepository } from './storage/dataset-repository.js';
+import { createEvalRunRepository } from './storage/eval-run-repository.js';
+import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
+import type { TraceRepository } from './storage/trace-repository.js';
+import type { OnlineEvaluation } from './evals/online/online-evaluation.js';
+import type { GatewayClient } from './evals/runner/gateway-client.js';
+import type { PriceCatalog } from './usage/price-catalog.js';
 
 export interface GatehouseOptions {
   config: GatehouseConfig;
@@ -145,6 +152,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       maxQueue: config.telemetry.max_queue,
       logger,
     });
+    const evals = {
+      datasets: createDatasetRepository(database),
+      runs: createEvalRunRepository(database),
+      online: createOnlineEvalRepository(database),
+    };
     const writer = telemetry;
     const analytics = createTraceAnalytics(database);
     const alertRepository = createAlertRepository(database);
@@ -237,6 +249,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         experiments: createExperimentService(promptRegistry, promptRepository),
       },
       scores: createScoreRepository(database),
+      evals,
       masterKey,
       guardrails: { policies: guardrails, complete: createTextCompleter(router) },
       keys: directory,
@@ -274,6 +287,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         cache,
         alerts,
         retentionJob,
+        online: { evaluators: evals.online, traces, prices },
       },
       logger,
     );
@@ -303,6 +317,8 @@ interface Resources {
   cache: ResponseCache;
   alerts: AlertEngine;
   retentionJob: RetentionJob;
+  /** What online evaluation needs once the server listens (it calls judges through this gateway). */
+  online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
 }
 
 function assemble(
@@ -314,6 +330,8 @@ function assemble(
   const { database, redis, telemetry, adapters, breakers, keys, limitStore, cache, alerts, retentionJob } =
     resources;
   let closing: Promise<void> | undefined;
+  // Started in the background once listening (listen() must not wait for its code to load).
+  let online: Promise<{ evaluation: OnlineEvaluation; client: GatewayClient } | undefined> | undefined;
 
   async function shutdown(): Promise<void> {
     const deadline = setTimeout(() => {
@@ -325,6 +343,9 @@ function assemble(
     }, config.server.shutdown_timeout_ms);
     deadline.unref();
     try {
+      const started = await online;
+      await started?.evaluation.stop();
+      await started?.client.close();
       await app.close();
     } finally {
       clearTimeout(deadline);
@@ -341,6 +362,40 @@ function assemble(
     }
   }
 
+  /**
+   * Online evaluators grade with judges called through this gateway, over loopback. Their code (the
+   * graders, judges, ajv) loads here, not at start-up.
+   */
+  async function startOnline(
+    address: string,
+  ): Promise<{ evaluation: OnlineEvaluation; client: GatewayClient }> {
+    const [{ startOnlineEvaluation }, { createGatewayClient }] = await Promise.all([
+      import('./evals/online/online-evaluation.js'),
+      import('./evals/runner/gateway-client.js'),
+    ]);
+    const url = new URL(address);
+    // A wildcard bind is reachable on loopback; a specific interface only on its own address.
+    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    const masterKey = config.auth.master_key;
+    const client = createGatewayClient({
+      baseUrl: url.origin,
+      prices: resources.online.prices,
+      connections: 8,
+      ...(masterKey === undefined ? {} : { apiKey: masterKey }),
+    });
+    const evaluation = startOnlineEvaluation({
+      evaluators: resources.online.evaluators,
+      traces: resources.online.traces,
+      scores: resources.online.evaluators.scores,
+      client,
+      logger,
+      pollIntervalMs: config.evals.online.poll_interval_ms,
+      settleMs: config.evals.online.settle_ms,
+      maxTracesPerPoll: config.evals.online.max_traces_per_poll,
+    });
+    return { evaluation, client };
+  }
+
   return {
     app,
     telemetry,
@@ -348,6 +403,12 @@ function assemble(
     redis,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
+      if (config.evals.online.enabled && online === undefined) {
+        online = startOnline(address).catch((error: unknown) => {
+          logger.error({ err: error }, 'online evaluation failed to start');
+          return undefined;
+        });
+      }
       if (config.auth.master_key === undefined) {
         logger.warn('no GATEHOUSE_MASTER_KEY set: serving unauthenticated requests on loopback only');
       }

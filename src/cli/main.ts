@@ -6,6 +6,8 @@ import { registerServeCommand } from './serve-command.js';
 import { registerMockUpstreamCommand } from './mock-upstream-command.js';
 import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerPromptsCommand } from './prompts-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerDatasetsCommand } from './datasets-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -22,5 +24,7 @@ registerServeCommand(program);
 registerMockUpstreamCommand(program);
 registerTenancyCommands(program);
 registerPromptsCommand(program);
+registerEvalCommand(program);
+registerDatasetsCommand(program);
 
 await program.parseAsync(process.argv);

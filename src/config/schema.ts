@@ -86,6 +86,24 @@ export const providerSchema = z
           .positive()
           .optional()
           .describe('Pace of streamed mock tokens; unset sends them as fast as possible.'),
+        script: z
+          .array(
+            z.strictObject({
+              match: z
+                .string()
+                .refine(isRegExp, 'not a valid regular expression')
+                .describe('Regular expression tested against the last user message.'),
+              reply: z
+                .string()
+                .describe(
+                  'Reply text; `$1`…`$9` insert captured groups, `$j1`…`$j9` insert them JSON-escaped.',
+                ),
+            }),
+          )
+          .default([])
+          .describe(
+            'Scripted replies (first matching rule wins; an `x-mock-reply` header still overrides): a fake assistant or judge for demos and tests.',
+          ),
       })
       .prefault({})
       .describe('Behaviour of a `mock` provider.'),
@@ -443,6 +461,40 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('The prompt registry (docs/prompts.md).'),
+  evals: z
+    .strictObject({
+      online: z
+        .strictObject({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe('Run the online evaluators defined through `/api/online-evaluators` in this process.'),
+          poll_interval_ms: z
+            .number()
+            .int()
+            .positive()
+            .default(10_000)
+            .describe('How often each evaluator looks for new traces.'),
+          settle_ms: z
+            .number()
+            .int()
+            .min(0)
+            .default(60_000)
+            .describe(
+              'Traces younger than this wait for a later poll, so requests written late are not skipped; requests longer than this may be.',
+            ),
+          max_traces_per_poll: z
+            .number()
+            .int()
+            .positive()
+            .default(200)
+            .describe('Most traces one evaluator considers per poll.'),
+        })
+        .prefault({})
+        .describe('Online evaluation of production traces.'),
+    })
+    .prefault({})
+    .describe('Evaluation.'),
 });
 
 export const configSchema = configShape
@@ -521,6 +573,15 @@ function checkCacheReferences(
       path: ['cache', 'embedder', 'provider'],
       message: `unknown provider "${embedder.provider}"`,
     });
+  }
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -48,6 +48,12 @@ import type { ScoreRepository } from '../telemetry/score-repository.js';
 import { registerPromptRoutes } from './routes/prompts.js';
 import { registerPromptExperimentRoutes } from './routes/prompt-experiments.js';
 import { registerScoreRoutes } from './routes/scores.js';
+import { registerDatasetRoutes } from './routes/datasets.js';
+import { registerEvalRunRoutes } from './routes/eval-runs.js';
+import { registerOnlineEvaluatorRoutes } from './routes/online-evaluators.js';
+import type { DatasetRepository } from '../storage/dataset-repository.js';
+import type { EvalRunRepository } from '../storage/eval-run-repository.js';
+import type { OnlineEvalRepository } from '../storage/online-eval-repository.js';
 
 export interface ServerDependencies {
   pipeline: Pipeline;
@@ -56,6 +62,8 @@ export interface ServerDependencies {
   cache: ResponseCache;
   prompts: { registry: PromptRegistry; experiments: ExperimentService };
   scores: ScoreRepository;
+  /** Datasets, eval runs and online evaluators (`/api/datasets`, `/api/eval-runs`, `/api/online-evaluators`). */
+  evals: { datasets: DatasetRepository; runs: EvalRunRepository; online: OnlineEvalRepository };
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   keys: KeyDirectory;
@@ -115,5 +123,8 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerPromptRoutes(app, dependencies.prompts.registry);
   registerPromptExperimentRoutes(app, dependencies.prompts.experiments);
   registerScoreRoutes(app, dependencies.scores);
+  registerDatasetRoutes(app, dependencies.evals.datasets, dependencies.traces);
+  registerEvalRunRoutes(app, dependencies.evals.runs);
+  registerOnlineEvaluatorRoutes(app, dependencies.evals.online);
   return app;
 }

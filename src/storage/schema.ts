@@ -6,6 +6,7 @@
  * milliseconds are bigint (read back as JS numbers: see the int8 parser in database.ts).
  */
 import type { ObservationType, TraceStatus } from '../telemetry/model.js';
+import type { EvalTables } from './eval-schema.js';
 
 /** 0 or 1. */
 export type IntegerBoolean = 0 | 1;
@@ -169,7 +170,7 @@ export interface AlertEventsTable {
 }
 
 /** Every table Gatehouse stores. Other modules add their tables here as they get migrations. */
-export interface Schema {
+export interface Schema extends EvalTables {
   traces: TracesTable;
   observations: ObservationsTable;
   tenants: TenantsTable;

@@ -14,6 +14,7 @@ import { failureMessage, lowerCaseHeaders, readMockControls } from './mock-contr
 import type { MockControls } from './mock-controls.js';
 import { createMockEmbeddings } from './mock-embeddings.js';
 import { createMockCompletion, toMockChunks } from './mock-reply.js';
+import { compileMockScript } from './mock-script.js';
 import { paceChunks, sleep } from './pace-chunks.js';
 
 /**
@@ -23,6 +24,7 @@ import { paceChunks, sleep } from './pace-chunks.js';
  */
 export function createMockAdapter(config: ProviderConfig): ProviderAdapter {
   const provider = config.id;
+  const script = compileMockScript(config.mock.script);
   const controlsFor = (options: CallOptions): MockControls =>
     readMockControls(lowerCaseHeaders(config.headers, options.headers));
 
@@ -34,7 +36,12 @@ export function createMockAdapter(config: ProviderConfig): ProviderAdapter {
       const controls = controlsFor(options);
       await sleep(controls.latencyMs ?? config.mock.latency_ms, options.signal);
       throwIfFailing(controls, provider);
-      const completion = createMockCompletion(request, controls);
+      // Header controls win; a configured script answers what they leave open.
+      const scripted = controls.reply === undefined ? script.replyFor(request) : undefined;
+      const completion = createMockCompletion(
+        request,
+        scripted === undefined ? controls : { ...controls, reply: scripted },
+      );
       if (request.stream !== true) return { kind: 'response', response: completion, warnings: [] };
       const chunks = toMockChunks(completion, { includeUsage: true });
       const paced = paceChunks(chunks, {

@@ -7,6 +7,7 @@ import { telemetryTables } from './0001-telemetry-tables.js';
 import { observability } from './0002-observability.js';
 import { tenancyTables } from './0003-tenancy.js';
 import { promptTables } from './0004-prompts.js';
+import { evalTables } from './0005-evals.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0002-observability': observability,
   '0003-tenancy': tenancyTables,
   '0004-prompts': promptTables,
+  '0005-evals': evalTables,
 };
