@@ -19,7 +19,7 @@ import { createAlertRepository } from './storage/alert-repository.js';
 import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
 import { createTraceRetention } from './storage/trace-retention.js';
 import { startRetentionJob, type RetentionJob } from './telemetry/retention-job.js';
-import { createPatternRedactor } from './telemetry/redaction/pattern-redactor.js';
+import { createPiiRedactor } from './guardrails/pii/redact-pii.js';
 import { redactEvents } from './telemetry/redaction/redactor.js';
 import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
@@ -143,7 +143,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       }),
     });
     const traces = createTraceRepository(database);
-    const redactor = config.privacy.redact_pii ? createPatternRedactor() : null;
+    const redactor = config.privacy.redact_pii ? createPiiRedactor() : null;
     telemetry = createBulkWriter({
       // Redaction runs here, per batch on the writer's schedule, never on the request path.
       write: (events) => traces.insertBatch(redactor === null ? events : redactEvents(events, redactor)),

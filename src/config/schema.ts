@@ -380,7 +380,7 @@ const configShape = z.strictObject({
         .boolean()
         .default(false)
         .describe(
-          'Replace e-mail addresses, phone numbers and card numbers in stored inputs and outputs with placeholders (`[EMAIL]`…). Set `telemetry.capture_content: false` to store no content at all.',
+          "Replace PII (the guardrails' detectors: e-mail, phone, card, IBAN, SSN, IP, … — docs/guardrails.md) in stored inputs and outputs with typed placeholders (`[EMAIL]`, `[PHONE]`…). Set `telemetry.capture_content: false` to store no content at all.",
         ),
       retention_days: z
         .number()
