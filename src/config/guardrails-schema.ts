@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const piiEntityNames = [
+/** The PII entity types the guardrails detect, named as Presidio names them (src/guardrails/pii). */
+export const piiEntityNames = [
   'EMAIL_ADDRESS',
   'PHONE_NUMBER',
   'CREDIT_CARD',

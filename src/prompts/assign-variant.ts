@@ -1,13 +1,11 @@
 /**
  * Experiment assignment: which variant serves a request. Sticky per `user`: the same user always
- * lands in the same variant of an experiment (a hash of experiment id and user picks a bucket of
- * 10,000), and different experiments split users independently. A request without `user` cannot be
+ * lands in the same variant of an experiment (the user's stable bucket for the experiment id, the
+ * same hash as routing's A/B splits), and different experiments split users independently. A request without `user` cannot be
  * sticky and is assigned at random.
  */
-import { createHash } from 'node:crypto';
+import { userBucket } from '../common/stable-hash.js';
 import type { Experiment, ExperimentVariant } from './types.js';
-
-const buckets = 10_000;
 
 export interface AssignmentInput {
   user: string | undefined;
@@ -17,16 +15,16 @@ export interface AssignmentInput {
 /** The variant serving this request, or null when the request is outside the experiment's segment. */
 export function assignVariant(experiment: Experiment, input: AssignmentInput): ExperimentVariant | null {
   if (!inSegment(experiment, input.metadata)) return null;
-  const bucket =
-    input.user === undefined || input.user === ''
-      ? Math.floor(Math.random() * buckets)
-      : createHash('sha256').update(`${experiment.id}\u0000${input.user}`).digest().readUInt32BE(0) % buckets;
+  // A place in [0, 100), to compare with the variants' percentage weights.
+  const place =
+    100 *
+    (input.user === undefined || input.user === '' ? Math.random() : userBucket(input.user, experiment.id));
   let upper = 0;
   for (const variant of experiment.variants) {
-    upper += variant.weight * (buckets / 100);
-    if (bucket < upper) return variant;
+    upper += variant.weight;
+    if (place < upper) return variant;
   }
-  // Weights sum to 100 (checked at creation); rounding can only leave the very last bucket.
+  // Weights sum to 100 (checked at creation); float rounding can only leave the very top.
   return experiment.variants.at(-1) ?? null;
 }
 

@@ -2,7 +2,7 @@
  * A/B split between models: each user lands in a variant by the hash of their id (`user` in the
  * request), so they keep seeing the same variant; a request without a user is assigned at random.
  */
-import { userBucket } from './user-bucket.js';
+import { userBucket } from '../common/stable-hash.js';
 
 export interface SplitVariant {
   model: string;

@@ -8,7 +8,7 @@
  * `max_error_rate_increase`.
  */
 import type { CanaryConfig } from '../config/routing-schema.js';
-import { userBucket } from './user-bucket.js';
+import { userBucket } from '../common/stable-hash.js';
 
 export type CanaryArm = 'baseline' | 'candidate';
 

@@ -2,20 +2,9 @@
  * The PII entity types Gatehouse detects, named as Presidio names them, and the short labels their
  * placeholders use (`<EMAIL_1>`), which models read more naturally than `<EMAIL_ADDRESS_1>`.
  */
+import { piiEntityNames } from '../../config/guardrails-schema.js';
 
-export const piiEntities = [
-  'EMAIL_ADDRESS',
-  'PHONE_NUMBER',
-  'CREDIT_CARD',
-  'IBAN_CODE',
-  'US_SSN',
-  'IP_ADDRESS',
-  'MAC_ADDRESS',
-  'CRYPTO',
-  'URL',
-  'DATE_TIME',
-  'PERSON',
-] as const;
+export const piiEntities = piiEntityNames;
 
 export type PiiEntity = (typeof piiEntities)[number];
 

@@ -8,7 +8,7 @@
 import { decode } from 'gpt-tokenizer';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../canonical.js';
 import { countTextTokens } from './mock-tokens.js';
-import { hashString } from './stable-hash.js';
+import { hashString } from '../../common/stable-hash.js';
 
 export const defaultMockDimensions = 256;
 

@@ -15,7 +15,7 @@ import type {
 } from '../canonical.js';
 import { sampleFromSchema } from './json-schema-sample.js';
 import { countPromptTokens, countTextTokens, messageText, truncateToTokens } from './mock-tokens.js';
-import { stableId } from './stable-hash.js';
+import { stableId } from '../../common/stable-hash.js';
 
 export { toMockChunks } from './mock-chunks.js';
 export type { MockChunkOptions } from './mock-chunks.js';

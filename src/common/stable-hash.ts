@@ -1,6 +1,7 @@
 /**
- * Small, fast, stable string hashes for the mock model's deterministic ids and embeddings.
- * Not cryptographic: the mock only needs the same input to give the same output on every run.
+ * Small, fast, stable string hashes: the mock model's deterministic ids and embeddings, and the sticky
+ * per-user assignment of A/B splits, canaries and prompt experiments. Not cryptographic: they only need
+ * the same input to give the same output on every run, process and replica.
  */
 
 /** 32-bit FNV-1a over UTF-16 code units, offset by `salt` so one text yields independent hashes. */
@@ -37,4 +38,12 @@ export function stableId(prefix: string, text: string, length: number): string {
     }
   }
   return id;
+}
+
+/**
+ * A user's fixed place in [0, 1) for one `salt` (a split or experiment id), so assignment is sticky per
+ * user across requests, restarts and replicas with no stored state.
+ */
+export function userBucket(user: string, salt: string): number {
+  return hashString(`${salt}\u0000${user}`) / 0x1_0000_0000;
 }
