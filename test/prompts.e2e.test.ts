@@ -447,7 +447,7 @@ describe.each(stores)('prompt registry end to end (%s)', (store) => {
       { fromVersion: 2, toVersion: 1, action: 'rollback', actor: 'erin' },
       { fromVersion: 1, toVersion: 2, action: 'ship', actor: 'dana' },
       { fromVersion: 2, toVersion: 1, action: 'rollback', actor: 'carol' },
-      { fromVersion: 1, toVersion: 2, action: 'promote', actor: 'api' },
+      { fromVersion: 1, toVersion: 2, action: 'promote', actor: 'master' },
       { fromVersion: null, toVersion: 1, action: 'promote', actor: 'alice' },
     ]);
 

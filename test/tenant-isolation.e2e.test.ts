@@ -22,6 +22,19 @@ beforeAll(async () => {
     body: { tenant_id: a.tenantId, role: 'viewer' },
   });
   a.adminKeyId = adminKey.body.id;
+  const promptAuthor = await call<Created>(stack.url, 'POST', '/api/admin-keys', {
+    body: { tenant_id: a.tenantId, role: 'member' },
+  });
+  const pushed = await call(stack.url, 'POST', '/api/prompts', {
+    key: promptAuthor.body.key ?? '',
+    body: {
+      name: 'a-secret',
+      template: 'Answer as tenant A.',
+      config: { model: 'mock' },
+      labels: ['production'],
+    },
+  });
+  if (pushed.status !== 201) throw new Error(`prompt: ${pushed.status} ${JSON.stringify(pushed.body)}`);
   const answer = await call(stack.url, 'POST', '/v1/chat/completions', { key: a.key, body: chatBody() });
   a.traceId = answer.headers.get('x-gatehouse-trace-id') ?? '';
   await stack.gatehouse.telemetry.flush();
@@ -57,6 +70,9 @@ const routes: [string, string, Record<string, unknown>?][] = [
   ['POST', '/api/keys', { project_id: '{project}' }],
   ['POST', '/api/admin-keys', { tenant_id: '{tenant}', role: 'admin' }],
   ['GET', '/api/traces/{trace}'],
+  ['GET', '/api/prompts/a-secret'],
+  ['GET', '/api/prompts/a-secret/labels/production'],
+  ['GET', '/api/prompts/a-secret/audit'],
 ];
 
 function fill(text: string): string {

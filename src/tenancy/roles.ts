@@ -18,13 +18,37 @@ export type Permission =
   /** Read tenants, projects, keys, audit log. */
   | 'config.read'
   /** Read traces and spend. */
-  | 'usage.read';
+  | 'usage.read'
+  /** Read prompts, versions, labels and experiments. */
+  | 'prompts.read'
+  /** Push versions, move labels, run experiments. */
+  | 'prompts.write'
+  /** Record scores and feedback on traces. */
+  | 'scores.write';
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set(['projects.write', 'keys.write', 'config.read', 'usage.read']),
-  member: new Set(['keys.write', 'config.read', 'usage.read']),
-  viewer: new Set(['config.read', 'usage.read']),
+  admin: new Set([
+    'projects.write',
+    'keys.write',
+    'config.read',
+    'usage.read',
+    'prompts.read',
+    'prompts.write',
+    'scores.write',
+  ]),
+  member: new Set([
+    'keys.write',
+    'config.read',
+    'usage.read',
+    'prompts.read',
+    'prompts.write',
+    'scores.write',
+  ]),
+  viewer: new Set(['config.read', 'usage.read', 'prompts.read']),
 };
+
+/** An app's key: its own traces and spend, the prompts it serves, feedback on its answers. */
+const virtualGrants: ReadonlySet<Permission> = new Set(['usage.read', 'prompts.read', 'scores.write']);
 
 export function can(principal: Principal, permission: Permission): boolean {
   switch (principal.kind) {
@@ -33,7 +57,7 @@ export function can(principal: Principal, permission: Permission): boolean {
     case 'admin':
       return grants[principal.role].has(permission);
     case 'virtual':
-      return permission === 'usage.read';
+      return virtualGrants.has(permission);
   }
 }
 

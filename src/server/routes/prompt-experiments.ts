@@ -45,7 +45,7 @@ const shipBody = z.strictObject({ variant: z.string().min(1) });
 
 export function registerPromptExperimentRoutes(app: FastifyInstance, experiments: ExperimentService): void {
   app.post<{ Params: { name: string } }>('/api/prompts/:name/experiments', async (request, reply) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     const body = parseBody<z.infer<typeof startBody>>(startBody, request.body);
     const experiment = await experiments.start(scope, request.params.name, {
       label: body.label,
@@ -61,11 +61,11 @@ export function registerPromptExperimentRoutes(app: FastifyInstance, experiments
   });
 
   app.get<{ Params: { name: string } }>('/api/prompts/:name/experiments', async (request) => ({
-    data: await experiments.list(controlPlaneScope(request), request.params.name),
+    data: await experiments.list(controlPlaneScope(request, 'prompts.read'), request.params.name),
   }));
 
   app.get<ExperimentParams>('/api/prompts/:name/experiments/:id', async (request) =>
-    experiments.get(controlPlaneScope(request), request.params.name, request.params.id),
+    experiments.get(controlPlaneScope(request, 'prompts.read'), request.params.name, request.params.id),
   );
 
   app.get<ExperimentParams>('/api/prompts/:name/experiments/:id/results', async (request) => {
@@ -76,19 +76,24 @@ export function registerPromptExperimentRoutes(app: FastifyInstance, experiments
         return [pair.slice(0, split), Number(pair.slice(split + 1))];
       }),
     );
-    return experiments.results(controlPlaneScope(request), request.params.name, request.params.id, {
-      baseline: query.baseline,
-      confidence: query.confidence,
-      effects,
-    });
+    return experiments.results(
+      controlPlaneScope(request, 'prompts.read'),
+      request.params.name,
+      request.params.id,
+      {
+        baseline: query.baseline,
+        confidence: query.confidence,
+        effects,
+      },
+    );
   });
 
   app.post<ExperimentParams>('/api/prompts/:name/experiments/:id/stop', async (request) =>
-    experiments.stop(controlPlaneScope(request), request.params.name, request.params.id),
+    experiments.stop(controlPlaneScope(request, 'prompts.write'), request.params.name, request.params.id),
   );
 
   app.post<ExperimentParams>('/api/prompts/:name/experiments/:id/ship', async (request) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     const body = parseBody<z.infer<typeof shipBody>>(shipBody, request.body);
     return experiments.ship(scope, request.params.name, request.params.id, {
       variant: body.variant,

@@ -27,17 +27,19 @@ const auditQuery = z.strictObject({
 const versionParam = z.coerce.number().int().positive();
 
 export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegistry): void {
-  app.get('/api/prompts', async (request) => ({ data: await registry.list(controlPlaneScope(request)) }));
+  app.get('/api/prompts', async (request) => ({
+    data: await registry.list(controlPlaneScope(request, 'prompts.read')),
+  }));
 
   app.post('/api/prompts', async (request, reply) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     const input = parseBody<PushInput>(pushSchema, request.body);
     const outcome = await registry.push(scope, input, scope.actor);
     return reply.code(outcome.created ? 201 : 200).send(outcome);
   });
 
   app.get<NameParams>('/api/prompts/:name', async (request) =>
-    registry.get(controlPlaneScope(request), request.params.name),
+    registry.get(controlPlaneScope(request, 'prompts.read'), request.params.name),
   );
 
   app.get<{ Params: { name: string; version: string } }>(
@@ -46,7 +48,7 @@ export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegis
       const version = parseBody<{ version: number }>(z.object({ version: versionParam }), {
         version: request.params.version,
       }).version;
-      return registry.versionAt(controlPlaneScope(request), {
+      return registry.versionAt(controlPlaneScope(request, 'prompts.read'), {
         name: request.params.name,
         label: null,
         version,
@@ -55,7 +57,7 @@ export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegis
   );
 
   app.get<LabelParams>('/api/prompts/:name/labels/:label', async (request) =>
-    registry.versionAt(controlPlaneScope(request), {
+    registry.versionAt(controlPlaneScope(request, 'prompts.read'), {
       name: request.params.name,
       label: request.params.label,
       version: null,
@@ -63,7 +65,7 @@ export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegis
   );
 
   app.put<LabelParams>('/api/prompts/:name/labels/:label', async (request) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     const label = parseBody<{ label: string }>(z.object({ label: labelName }), {
       label: request.params.label,
     }).label;
@@ -78,12 +80,12 @@ export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegis
   });
 
   app.delete<LabelParams>('/api/prompts/:name/labels/:label', async (request) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     return registry.removeLabel(scope, request.params.name, request.params.label, scope.actor);
   });
 
   app.post<LabelParams>('/api/prompts/:name/labels/:label/rollback', async (request) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'prompts.write');
     const body = parseBody<z.infer<typeof rollbackBody>>(rollbackBody, request.body ?? {});
     return registry.rollback(scope, request.params.name, {
       label: request.params.label,
@@ -97,6 +99,8 @@ export function registerPromptRoutes(app: FastifyInstance, registry: PromptRegis
     const query = parseBody<z.infer<typeof auditQuery>>(auditQuery, { ...(request.query as object) });
     const filter =
       query.label === undefined ? { limit: query.limit } : { label: query.label, limit: query.limit };
-    return { data: await registry.audit(controlPlaneScope(request), request.params.name, filter) };
+    return {
+      data: await registry.audit(controlPlaneScope(request, 'prompts.read'), request.params.name, filter),
+    };
   });
 }

@@ -53,7 +53,7 @@ function impliedType(value: number | boolean | string): ScoreDataType {
 
 export function registerScoreRoutes(app: FastifyInstance, scores: ScoreRepository): void {
   app.post('/api/scores', async (request, reply) => {
-    const scope = controlPlaneScope(request);
+    const scope = controlPlaneScope(request, 'scores.write');
     const body = parseBody<z.infer<typeof scoreBody>>(scoreBody, request.body);
     let traceId = body.trace_id;
     if (traceId === undefined) {
@@ -78,6 +78,6 @@ export function registerScoreRoutes(app: FastifyInstance, scores: ScoreRepositor
 
   app.get('/api/scores', async (request) => {
     const query = parseBody<z.infer<typeof listQuery>>(listQuery, { ...(request.query as object) });
-    return { data: await scores.listScores(controlPlaneScope(request), query.trace_id) };
+    return { data: await scores.listScores(controlPlaneScope(request, 'usage.read'), query.trace_id) };
   });
 }
