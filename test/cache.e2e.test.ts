@@ -72,6 +72,34 @@ describe('exact cache', () => {
     stack.mock.clearRequests();
   });
 
+  it('drops the answers cached behind a prompt when its label moves', async () => {
+    const admin = async (method: string, path: string, body: object) => {
+      const response = await fetch(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${masterKey}` },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBeLessThan(300);
+    };
+    const prompt = (template: string) => ({
+      name: 'faq',
+      template: [{ role: 'system', content: template }],
+      config: { model: 'gpt-4o-mini', temperature: 0 },
+      labels: ['production'],
+    });
+    const ask = { model: 'prompt:faq', messages: [{ role: 'user', content: 'Opening hours?' }] };
+    await admin('POST', '/api/prompts', prompt('Answer about the shop.'));
+    expect((await chat(stack, ask)).headers.get('x-gatehouse-cache')).toBe('miss');
+    expect((await chat(stack, ask)).headers.get('x-gatehouse-cache')).toBe('hit');
+    // v2 takes production, then production goes back to v1: v1's rendered request is the same as
+    // before, so only the purge on each move can make the next call a miss.
+    await admin('POST', '/api/prompts', prompt('Answer about the shop, politely.'));
+    await admin('PUT', '/api/prompts/faq/labels/production', { version: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // purges run off the request path
+    expect((await chat(stack, ask)).headers.get('x-gatehouse-cache')).toBe('miss');
+    expect(upstreamChatCalls(stack)).toBe(2);
+  });
+
   it('answers the second identical request from the cache; the upstream sees one call', async () => {
     const first = await chat(stack, question);
     const second = await chat(stack, { ...question, user: 'someone-else', metadata: { run: '2' } });
@@ -307,7 +335,9 @@ describe.skipIf(redis === null)('exact cache on Redis, shared by two replicas', 
   it('serves on one replica what the other stored, and purges for both', async () => {
     // The store write is not awaited by the response: wait until it lands.
     expect((await chat(first, question)).headers.get('x-gatehouse-cache')).toBe('miss');
-    await expect.poll(async () => (await redis!.client.keys(`${prefix}cache:*`)).length).toBe(1);
+    await expect
+      .poll(async () => (await redis!.client.keys(`${prefix}cache:*`)).length, { timeout: 5_000 })
+      .toBe(1);
     const fromSecond = await chat(second, question);
     expect(fromSecond.headers.get('x-gatehouse-cache')).toBe('hit');
     expect(upstreamChatCalls(second)).toBe(0);
