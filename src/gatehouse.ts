@@ -216,9 +216,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         options.onPromptChanged?.(name, scope);
       },
     });
+    const completeText = createTextCompleter(router);
     const pipeline = createPipeline({
       prompts: promptResolver,
       guardrails,
+      completeText,
       router,
       sink: teeSinks(writer, metrics),
       prices,
@@ -251,7 +253,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       scores: createScoreRepository(database),
       evals,
       masterKey,
-      guardrails: { policies: guardrails, complete: createTextCompleter(router) },
+      guardrails: { policies: guardrails, complete: completeText },
       keys: directory,
       tenancy,
       audit,
@@ -292,18 +294,40 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
     );
   } catch (error) {
-    await alerts?.stop();
-    await retentionJob?.stop();
-    limitStore?.close();
-    await keys?.close();
-    await telemetry?.close();
-    await breakers?.close();
-    await cache?.close();
-    await Promise.allSettled([...(adapters?.values() ?? [])].map((adapter) => adapter.close()));
-    await redis?.close();
-    await database.close();
+    await closeResources({
+      database,
+      redis,
+      telemetry,
+      adapters,
+      breakers,
+      keys,
+      limitStore,
+      cache,
+      alerts,
+      retentionJob,
+    });
     throw error;
   }
+}
+
+/**
+ * Stops the background jobs, then closes everything in dependency order: limits and keys before the
+ * telemetry they write to, adapters before Redis and the store. Parts not yet opened (a failed
+ * start-up) are skipped.
+ */
+async function closeResources(
+  parts: Partial<Omit<Resources, 'online'>> & { database: Database },
+): Promise<void> {
+  await parts.alerts?.stop();
+  await parts.retentionJob?.stop();
+  parts.limitStore?.close();
+  await parts.keys?.close();
+  await parts.telemetry?.close();
+  await parts.cache?.close();
+  await Promise.allSettled([...(parts.adapters?.values() ?? [])].map((adapter) => adapter.close()));
+  await parts.breakers?.close();
+  await parts.redis?.close();
+  await parts.database.close();
 }
 
 interface Resources {
@@ -327,8 +351,7 @@ function assemble(
   resources: Resources,
   logger: Logger,
 ): Gatehouse {
-  const { database, redis, telemetry, adapters, breakers, keys, limitStore, cache, alerts, retentionJob } =
-    resources;
+  const { database, redis, telemetry } = resources;
   let closing: Promise<void> | undefined;
   // Started in the background once listening (listen() must not wait for its code to load).
   let online: Promise<{ evaluation: OnlineEvaluation; client: GatewayClient } | undefined> | undefined;
@@ -349,16 +372,7 @@ function assemble(
       await app.close();
     } finally {
       clearTimeout(deadline);
-      await alerts.stop();
-      await retentionJob.stop();
-      limitStore.close();
-      await keys.close();
-      await telemetry.close();
-      await cache.close();
-      await Promise.allSettled([...adapters.values()].map((adapter) => adapter.close()));
-      await breakers.close();
-      await redis?.close();
-      await database.close();
+      await closeResources(resources);
     }
   }
 

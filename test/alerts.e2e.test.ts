@@ -85,7 +85,12 @@ describe('alerts', () => {
   it('fires when the upstream error rate rises and resolves when it drops', async () => {
     stack.mock.setFailureRate(1);
     expect(await chat(5)).toEqual([502, 502, 502, 502, 502]);
-    await until(() => receiver.received.some((message) => message.body.state === 'firing'));
+    // Both webhooks are notified concurrently: wait for the two deliveries, not the first one.
+    await until(
+      () =>
+        receiver.received.some((message) => message.path === '/generic' && message.body.state === 'firing') &&
+        receiver.received.some((message) => message.path === '/slack'),
+    );
     const firing = receiver.received.find((message) => message.path === '/generic')!.body;
     expect(firing).toMatchObject({
       rule: 'upstream-errors',

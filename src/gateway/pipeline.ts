@@ -17,7 +17,7 @@ import { compose } from './compose.js';
 import type { RequestContext } from './context.js';
 import { dispatchRequest } from './dispatch.js';
 import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
-import { createTextCompleter } from './complete-text.js';
+import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 import { guardInput } from './guard-input.js';
 import { guardOutput } from './guard-output.js';
 import { recordTrace } from './record-trace.js';
@@ -34,6 +34,8 @@ export interface PipelineOptions {
   captureContent: boolean;
   /** Guardrail policies; without any, the guard stages are left out. */
   guardrails?: GuardrailPolicies;
+  /** Calls a model for the guardrails' LLM judge (src/gateway/complete-text.ts). */
+  completeText: CompleteText;
   limiter: Limiter;
   /** Output tokens assumed for budget reservations when a request sets no max_tokens. */
   outputTokensEstimate: number;
@@ -54,7 +56,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       : {
           policies: options.guardrails,
           router,
-          complete: createTextCompleter(router),
+          complete: options.completeText,
         };
   return compose<RequestContext>([
     authenticate(),
