@@ -6,7 +6,7 @@
 import { sentenceBleu } from '../metrics/bleu.js';
 import { parseJsonOutput, validateJsonSchema } from '../metrics/json-checks.js';
 import { levenshtein, levenshteinSimilarity } from '../metrics/levenshtein.js';
-import { isRefusal } from '../metrics/refusal.js';
+import { isRefusal } from '../../guardrails/output/refusal.js';
 import { rouge, type RougeType } from '../metrics/rouge.js';
 import {
   containsAll,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cosineSimilarity } from './cosine.js';
 import { parseJsonOutput, validateJsonSchema } from './json-checks.js';
-import { isRefusal } from './refusal.js';
+import { isRefusal } from '../../guardrails/output/refusal.js';
 import {
   compilePattern,
   containsAll,
