@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { startMockUpstream } from '../mock-upstream/server.js';
 import type { MockUpstreamOptions } from '../mock-upstream/types.js';
 
 interface MockUpstreamCommandOptions {
@@ -66,6 +65,7 @@ async function runMockUpstream(options: MockUpstreamCommandOptions): Promise<voi
   if (options.failureStatus !== undefined) settings.failureStatus = options.failureStatus;
   if (options.seed !== undefined) settings.seed = options.seed;
 
+  const { startMockUpstream } = await import('../mock-upstream/server.js');
   const upstream = await startMockUpstream(settings);
   process.stdout.write(describe(upstream.url));
 

@@ -1,9 +1,7 @@
 /** `gatehouse serve`: run the gateway until SIGTERM/SIGINT, then shut down gracefully. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { ConfigError } from '../config/config-error.js';
-import { createGatehouse } from '../gatehouse.js';
+import type { Gatehouse } from '../gatehouse.js';
 
 interface ServeOptions {
   config?: string;
@@ -27,7 +25,13 @@ export function registerServeCommand(program: Command): void {
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  let gatehouse: Awaited<ReturnType<typeof createGatehouse>>;
+  // Loaded here, not at the top: `gatehouse --help` and the other commands need none of the server.
+  const [{ loadConfig }, { ConfigError }, { createGatehouse }] = await Promise.all([
+    import('../config/load.js'),
+    import('../config/config-error.js'),
+    import('../gatehouse.js'),
+  ]);
+  let gatehouse: Gatehouse;
   try {
     const { config, source } = loadConfig(options.config === undefined ? {} : { path: options.config });
     if (options.port !== undefined) config.server.port = options.port;
