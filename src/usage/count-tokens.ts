@@ -4,7 +4,7 @@
  * traces mark it so. Message overhead follows OpenAI's published accounting (3 tokens per message,
  * 1 per name, 3 to prime the reply).
  */
-import { countTokens } from 'gpt-tokenizer';
+import { tokenizer } from './tokenizer.js';
 import type { ChatCompletionRequest, ChatMessage, EmbeddingsRequest } from '../providers/canonical.js';
 
 const tokensPerMessage = 3;
@@ -12,7 +12,7 @@ const tokensPerName = 1;
 const replyPriming = 3;
 
 export function countTextTokens(text: string): number {
-  return text === '' ? 0 : countTokens(text);
+  return text === '' ? 0 : tokenizer().countTokens(text);
 }
 
 export function countMessageTokens(messages: readonly ChatMessage[]): number {

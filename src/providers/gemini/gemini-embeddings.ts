@@ -6,7 +6,7 @@
  * order. Older Gemini embedding models report no token count; then usage is estimated with an OpenAI
  * tokenizer and a warning says so, because a zero would make every embedding call free in cost reports.
  */
-import { countTokens } from 'gpt-tokenizer';
+import { tokenizer } from '../../usage/tokenizer.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../canonical.js';
 import type { CallWarning } from '../spec.js';
 import { UpstreamCallError } from '../shared/upstream-error.js';
@@ -87,7 +87,7 @@ export function fromGeminiEmbedResponses(
   const warnings: CallWarning[] = [];
   let promptTokens = reportedTokens;
   if (promptTokens === undefined) {
-    promptTokens = context.texts.reduce((sum, text) => sum + countTokens(text, countOptions), 0);
+    promptTokens = context.texts.reduce((sum, text) => sum + tokenizer().countTokens(text, countOptions), 0);
     warnings.push({
       param: 'usage',
       message:

@@ -5,7 +5,7 @@
  * sharing many n-grams have a higher cosine similarity, which is enough to exercise semantic caches
  * and vector search plumbing.
  */
-import { decode } from 'gpt-tokenizer';
+import { tokenizer } from '../../usage/tokenizer.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../canonical.js';
 import { countTextTokens } from './mock-tokens.js';
 import { hashString } from '../../common/stable-hash.js';
@@ -92,7 +92,7 @@ function fromText(text: string): { text: string; tokens: number } {
 
 function fromTokens(tokens: number[]): { text: string; tokens: number } {
   try {
-    return { text: decode(tokens), tokens: tokens.length };
+    return { text: tokenizer().decode(tokens), tokens: tokens.length };
   } catch {
     // Ids outside the vocabulary still embed deterministically.
     return { text: tokens.join(' '), tokens: tokens.length };

@@ -3,7 +3,7 @@
  * one). Counts use gpt-tokenizer's o200k encoding so the mock's usage numbers, `max_tokens` cuts and
  * streaming pace look like a real OpenAI model's, which is what cost and rate-limit code is tested on.
  */
-import { decode, decodeGenerator, encode } from 'gpt-tokenizer';
+import { tokenizer } from '../../usage/tokenizer.js';
 import type { ChatCompletionRequest, ChatMessage, ContentPart } from '../canonical.js';
 
 // User text may contain `<|endoftext|>` and friends; a fake model counts them as text instead of throwing.
@@ -31,7 +31,7 @@ function memoize<T>(compute: (text: string) => T): (text: string) => T {
 }
 
 export const countTextTokens: (text: string) => number = memoize((text) =>
-  text === '' ? 0 : encode(text, plainText).length,
+  text === '' ? 0 : tokenizer().encode(text, plainText).length,
 );
 
 /** Cuts `text` to its first `limit` tokens; `truncated` tells whether anything was dropped. */
@@ -39,11 +39,17 @@ export function truncateToTokens(
   text: string,
   limit: number,
 ): { text: string; tokens: number; truncated: boolean } {
-  const tokens = encode(text, plainText);
+  const tokens = tokenizer().encode(text, plainText);
   if (tokens.length <= limit) return { text, tokens: tokens.length, truncated: false };
   const kept = tokens.slice(0, Math.max(0, limit));
   // A cut inside a multi-byte character decodes to U+FFFD; drop it rather than emit a broken glyph.
-  return { text: decode(kept).replace(/\uFFFD+$/u, ''), tokens: kept.length, truncated: true };
+  return {
+    text: tokenizer()
+      .decode(kept)
+      .replace(/\uFFFD+$/u, ''),
+    tokens: kept.length,
+    truncated: true,
+  };
 }
 
 /**
@@ -63,7 +69,7 @@ function computePieces(text: string, tokensPerPiece: number): string[] {
   const pieces: string[] = [];
   let current = '';
   let count = 0;
-  for (const decoded of decodeGenerator(encode(text, plainText))) {
+  for (const decoded of tokenizer().decodeGenerator(tokenizer().encode(text, plainText))) {
     current += decoded;
     count += 1;
     if (count >= tokensPerPiece) {
