@@ -54,6 +54,7 @@ import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js
 import { createExperimentService } from './prompts/experiments.js';
 import type { PromptScope } from './prompts/types.js';
 import { createScoreRepository } from './telemetry/score-repository.js';
+import { createRecentRequests } from './telemetry/recent-requests.js';
 import { createDatasetRepository } from './storage/dataset-repository.js';
 import { createEvalRunRepository } from './storage/eval-run-repository.js';
 import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
@@ -217,6 +218,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       },
     });
     const completeText = createTextCompleter(router);
+    const recentRequests = createRecentRequests();
     const pipeline = createPipeline({
       prompts: promptResolver,
       guardrails,
@@ -228,6 +230,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       limiter,
       outputTokensEstimate: config.limits.output_tokens_estimate,
       cache: cachingConfigured(config.cache) ? cache : null,
+      recentRequests,
     });
     const directory = keys;
     const ingestion = createIngestion({
@@ -250,7 +253,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         registry: promptRegistry,
         experiments: createExperimentService(promptRegistry, promptRepository),
       },
-      scores: createScoreRepository(database),
+      scores: createScoreRepository(database, recentRequests),
       evals,
       masterKey,
       guardrails: { policies: guardrails, complete: completeText },

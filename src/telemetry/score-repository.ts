@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/database.js';
 import type { ScoresTable } from '../storage/schema.js';
+import type { RecentRequests } from './recent-requests.js';
 
 export type ScoreDataType = 'numeric' | 'boolean' | 'categorical';
 export type ScoreSource = 'api' | 'annotation' | 'eval';
@@ -38,7 +39,11 @@ export interface NewScore {
 
 export type ScoreRepository = ReturnType<typeof createScoreRepository>;
 
-export function createScoreRepository(database: Database) {
+/**
+ * @param recent request ids this process answered lately: a score posted by request id right after
+ *   the answer resolves through it before the trace is flushed to the store.
+ */
+export function createScoreRepository(database: Database, recent?: RecentRequests) {
   const { db } = database;
   return {
     async insertScore(scope: ScoreScope, score: NewScore): Promise<Score> {
@@ -71,12 +76,21 @@ export function createScoreRepository(database: Database) {
       return rows.map(rowToScore);
     },
 
-    /** The trace id of a request id, or null when no trace has it (yet). */
-    async traceIdOfRequest(requestId: string): Promise<string | null> {
+    /**
+     * The trace id of a request the caller's tenant and project made, or null when no trace has it
+     * (yet). A request id a client reused names its latest request.
+     */
+    async traceIdOfRequest(scope: ScoreScope, requestId: string): Promise<string | null> {
+      const recentTrace = recent?.traceIdOf(scope, requestId) ?? null;
+      if (recentTrace !== null) return recentTrace;
       const row = await db
         .selectFrom('traces')
         .select('id')
         .where('request_id', '=', requestId)
+        .where('tenant_id', '=', scope.tenantId)
+        .where('project_id', '=', scope.projectId)
+        .orderBy('start_time', 'desc')
+        .limit(1)
         .executeTakeFirst();
       return row?.id ?? null;
     },

@@ -57,7 +57,7 @@ export function registerScoreRoutes(app: FastifyInstance, scores: ScoreRepositor
     const body = parseBody<z.infer<typeof scoreBody>>(scoreBody, request.body);
     let traceId = body.trace_id;
     if (traceId === undefined) {
-      traceId = (await scores.traceIdOfRequest(body.request_id ?? '')) ?? undefined;
+      traceId = (await scores.traceIdOfRequest(scope, body.request_id ?? '')) ?? undefined;
       if (traceId === undefined) {
         throw new GatewayError('not_found', `No trace has request id ${body.request_id ?? ''} (yet).`, {
           param: 'request_id',
