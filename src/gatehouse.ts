@@ -55,6 +55,8 @@ import { createExperimentService } from './prompts/experiments.js';
 import type { PromptScope } from './prompts/types.js';
 import { createScoreRepository } from './telemetry/score-repository.js';
 import { createRecentRequests } from './telemetry/recent-requests.js';
+import { startPendingScoreAttachment } from './telemetry/pending-score-attachment.js';
+import type { PeriodicPass } from './telemetry/periodic-pass.js';
 import { createDatasetRepository } from './storage/dataset-repository.js';
 import { createEvalRunRepository } from './storage/eval-run-repository.js';
 import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
@@ -109,6 +111,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let cache: ResponseCache | undefined;
   let alerts: AlertEngine | undefined;
   let retentionJob: RetentionJob | undefined;
+  let pendingScores: PeriodicPass | undefined;
   try {
     await migrateToLatest(database);
     const tenancyRepository = createTenancyRepository(database.db);
@@ -232,6 +235,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       cache: cachingConfigured(config.cache) ? cache : null,
       recentRequests,
     });
+    const scores = createScoreRepository(database, recentRequests);
+    pendingScores = startPendingScoreAttachment(scores, logger);
     const directory = keys;
     const ingestion = createIngestion({
       record: (event) => writer.record(event),
@@ -253,7 +258,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         registry: promptRegistry,
         experiments: createExperimentService(promptRegistry, promptRepository),
       },
-      scores: createScoreRepository(database, recentRequests),
+      scores,
       evals,
       masterKey,
       guardrails: { policies: guardrails, complete: completeText },
@@ -292,6 +297,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         cache,
         alerts,
         retentionJob,
+        pendingScores,
         online: { evaluators: evals.online, traces, prices },
       },
       logger,
@@ -308,6 +314,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       cache,
       alerts,
       retentionJob,
+      pendingScores,
     });
     throw error;
   }
@@ -323,6 +330,7 @@ async function closeResources(
 ): Promise<void> {
   await parts.alerts?.stop();
   await parts.retentionJob?.stop();
+  await parts.pendingScores?.stop();
   parts.limitStore?.close();
   await parts.keys?.close();
   await parts.telemetry?.close();
@@ -344,6 +352,8 @@ interface Resources {
   cache: ResponseCache;
   alerts: AlertEngine;
   retentionJob: RetentionJob;
+  /** Attaches scores posted by request id to their trace once it is stored. */
+  pendingScores: PeriodicPass;
   /** What online evaluation needs once the server listens (it calls judges through this gateway). */
   online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
 }

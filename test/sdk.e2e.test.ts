@@ -266,50 +266,62 @@ describe.each(stores)('gatehouse/sdk (%s)', (store) => {
   });
 });
 
-describe('scores by request id before the trace is flushed', () => {
-  let stack: Stack;
+describe.each(stores)('scores by request id before the trace is stored (%s)', (store) => {
+  let served: Stack;
+  let replica: Stack;
 
   beforeAll(async () => {
-    // A flush period no test waits for: the trace is still in the buffer when the score arrives.
-    stack = await startStack({ config: { telemetry: { flush_interval_ms: 600_000 } } });
+    // A flush period no test waits for: the trace stays in the answering replica's buffer.
+    served = await startStack({ store, config: { telemetry: { flush_interval_ms: 600_000 } } });
+    replica = await startStack({ store, storage: { database_url: served.databaseUrl } });
   });
 
   afterAll(async () => {
-    await stack.close();
+    await replica.close();
+    await served.close();
   });
 
-  it('attaches the score to the trace of the request the client just saw, in its own tenant only', async () => {
-    const openai = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: masterKey });
+  it('attaches a score posted the moment the completion returns to that trace, in its own tenant only', async () => {
+    const openai = new OpenAI({ baseURL: `${served.url}/v1`, apiKey: masterKey });
     const { response, request_id: requestId } = await openai.chat.completions
       .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Thanks!' }] })
       .withResponse();
     const traceId = response.headers.get('x-gatehouse-trace-id');
     expect(requestId).toBeTruthy();
+    const score = (stack: Stack, value: boolean, headers: Record<string, string> = {}) =>
+      fetch(`${stack.url}/api/scores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ request_id: requestId, name: 'thumbs_up', value }),
+      });
 
-    const posted = await call<{ traceId: string }>(stack.url, 'POST', '/api/scores', {
-      body: { request_id: requestId, name: 'thumbs_up', value: true },
-    });
-    expect(posted.status).toBe(201);
-    expect(posted.body.traceId).toBe(traceId);
+    // The replica that answered knows the request: attached at once.
+    const direct = await score(served, true);
+    expect(direct.status).toBe(201);
+    expect(await direct.json()).toMatchObject({ traceId, value: true });
+    // Another replica has not seen it, and the store has no trace yet: kept, pending.
+    const early = await score(replica, false);
+    expect(early.status).toBe(202);
+    const pending = (await early.json()) as { id: string; traceId: null; pending: boolean };
+    expect(pending).toMatchObject({ traceId: null, requestId, pending: true });
+    // Another tenant naming the same request id never reaches this trace.
+    const foreign = await score(served, true, { 'x-gatehouse-tenant': 'someone-else' });
+    expect(foreign.status).toBe(202);
 
-    // Another tenant cannot reach this request id.
-    const foreign = await fetch(`${stack.url}/api/scores`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${masterKey}`,
-        'content-type': 'application/json',
-        'x-gatehouse-tenant': 'someone-else',
-      },
-      body: JSON.stringify({ request_id: requestId, name: 'thumbs_up', value: false }),
-    });
-    expect(foreign.status).toBe(404);
-
-    const stored = await api<{ data: { name: string; value: boolean }[] }>(
-      stack,
-      `/api/scores?trace_id=${traceId}`,
+    await served.gatehouse.telemetry.flush();
+    const listed = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${replica.url}/api/scores?trace_id=${traceId}`, {
+        headers: { authorization: `Bearer ${masterKey}`, ...headers },
+      });
+      return ((await response.json()) as { data: { id: string; value: boolean }[] }).data;
+    };
+    await vi.waitFor(async () => expect(await listed()).toHaveLength(2), { timeout: 10_000 });
+    expect(await listed()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ value: true }),
+        expect.objectContaining({ id: pending.id, value: false }),
+      ]),
     );
-    expect(stored.body.data).toEqual([expect.objectContaining({ name: 'thumbs_up', value: true })]);
-    const trace = await api<TraceDetail>(stack, `/api/traces/${traceId}`);
-    expect(trace.body.trace.requestId).toBe(requestId);
+    expect(await listed({ 'x-gatehouse-tenant': 'someone-else' })).toEqual([]);
   });
 });

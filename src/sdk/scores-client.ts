@@ -1,15 +1,15 @@
 /**
  * `scores.create`: feedback on a trace (the id an observed function runs in, or the gateway's
- * `x-gatehouse-trace-id`) or on a gateway request id (`x-request-id`, `completion._request_id` in the
- * openai client). The replica that answered a request knows its request id at once; another replica
- * learns it when the trace is flushed (~100 ms), so a 404 on a request id is retried for a few seconds
- * before it is reported.
+ * `x-gatehouse-trace-id`) or on a gateway request id (`x-request-id`, `_request_id` in the openai
+ * client). A request id whose trace is not stored yet (it is, a flush after the response) is answered
+ * with a pending score that Gatehouse attaches to the trace when it lands.
  */
-import { GatehouseApiError, type HttpClient } from './http.js';
+import type { HttpClient } from './http.js';
 
 export interface CreateScoreInput {
   /** 32 hex characters; give this or `requestId`. */
   traceId?: string;
+  /** A gateway request id; one you set yourself (`x-request-id`) must be unique to name one request. */
   requestId?: string;
   /** `thumbs_up`, `helpfulness`… (letters, digits, `_ . -`). */
   name: string;
@@ -22,13 +22,17 @@ export interface CreateScoreInput {
 
 export interface Score {
   id: string;
-  traceId: string;
+  /** Null while pending: the request's trace is not stored yet. */
+  traceId: string | null;
   name: string;
   dataType: 'numeric' | 'boolean' | 'categorical';
   value: number | boolean | string;
   source: 'api' | 'annotation' | 'eval';
   comment: string | null;
   createdAt: number;
+  /** Set on a pending score (with the request id it will be attached by). */
+  pending?: true;
+  requestId?: string;
 }
 
 export interface ScoresClient {
@@ -39,16 +43,10 @@ export interface ScoresClient {
   create(input: CreateScoreInput): Promise<Score>;
 }
 
-/** Waits before each retry of a request id not known yet: 1.55 s in all, many flush intervals. */
-const requestIdRetryDelaysMs = [50, 100, 200, 400, 800];
-
-export function createScoresClient(
-  http: HttpClient,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-): ScoresClient {
+export function createScoresClient(http: HttpClient): ScoresClient {
   return {
-    async create(input) {
-      const body = {
+    create: (input) =>
+      http.post<Score>('/api/scores', {
         trace_id: input.traceId,
         request_id: input.requestId,
         name: input.name,
@@ -56,18 +54,6 @@ export function createScoresClient(
         data_type: input.dataType,
         source: input.source,
         comment: input.comment,
-      };
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return await http.post<Score>('/api/scores', body);
-        } catch (error) {
-          const delay = requestIdRetryDelaysMs[attempt];
-          const unknownRequest =
-            input.requestId !== undefined && error instanceof GatehouseApiError && error.status === 404;
-          if (!unknownRequest || delay === undefined) throw error;
-          await sleep(delay);
-        }
-      }
-    },
+      }),
   };
 }
