@@ -8,7 +8,7 @@ import { createScoresClient, type ScoresClient } from './scores-client.js';
 import { createTracing, type Tracing, type TracingOptions } from './tracing.js';
 
 export interface GatehouseClientOptions {
-  /** Gatehouse's URL, e.g. `http://localhost:8787` (default `GATEHOUSE_URL`). */
+  /** Gatehouse's URL, e.g. `http://127.0.0.1:4000` (default `GATEHOUSE_URL`). */
   baseUrl?: string;
   /** A virtual key (default `GATEHOUSE_API_KEY`). */
   apiKey?: string;
@@ -27,14 +27,14 @@ export interface GatehouseClient extends Tracing {
 
 /**
  * @example
- * const gatehouse = createGatehouseClient({ baseUrl: 'http://localhost:8787', apiKey: process.env.GATEHOUSE_API_KEY });
+ * const gatehouse = createGatehouseClient({ baseUrl: 'http://127.0.0.1:4000', apiKey: process.env.GATEHOUSE_API_KEY });
  * const prompt = await gatehouse.prompts.get('support-answer');
  */
 export function createGatehouseClient(options: GatehouseClientOptions = {}): GatehouseClient {
   const baseUrl = options.baseUrl ?? process.env.GATEHOUSE_URL;
   const apiKey = options.apiKey ?? process.env.GATEHOUSE_API_KEY;
   if (baseUrl === undefined || baseUrl === '') {
-    throw new Error('createGatehouseClient needs baseUrl (or GATEHOUSE_URL), e.g. http://localhost:8787.');
+    throw new Error('createGatehouseClient needs baseUrl (or GATEHOUSE_URL), e.g. http://127.0.0.1:4000.');
   }
   if (apiKey === undefined || apiKey === '') {
     throw new Error('createGatehouseClient needs apiKey (or GATEHOUSE_API_KEY): a Gatehouse virtual key.');

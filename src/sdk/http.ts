@@ -8,7 +8,7 @@
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface HttpOptions {
-  /** Gatehouse's URL, e.g. `http://localhost:8787`. */
+  /** Gatehouse's URL, e.g. `http://127.0.0.1:4000`. */
   baseUrl: string;
   /** A virtual key (or the master key) sent as `Authorization: Bearer …`. */
   apiKey: string;
