@@ -43,7 +43,7 @@ function ingested(name: string) {
     attributes: span.attributes as OtlpSpan['attributes'],
     resource: {},
     events: [],
-  } as OtlpSpan;
+  };
   return mapOtlpSpan(otlp);
 }
 

@@ -73,7 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     url,
     databaseUrl:
-      options.storage?.database_url === undefined ? storage.url : String(options.storage.database_url),
+      typeof options.storage?.database_url === 'string' ? options.storage.database_url : storage.url,
     mock,
     gatehouse,
     async close() {
