@@ -54,6 +54,9 @@ import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js
 import { createExperimentService } from './prompts/experiments.js';
 import type { PromptScope } from './prompts/types.js';
 import { createScoreRepository } from './telemetry/score-repository.js';
+import { createRecentRequests } from './telemetry/recent-requests.js';
+import { startPendingScoreAttachment } from './telemetry/pending-score-attachment.js';
+import type { PeriodicPass } from './telemetry/periodic-pass.js';
 import { createDatasetRepository } from './storage/dataset-repository.js';
 import { createEvalRunRepository } from './storage/eval-run-repository.js';
 import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
@@ -108,6 +111,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let cache: ResponseCache | undefined;
   let alerts: AlertEngine | undefined;
   let retentionJob: RetentionJob | undefined;
+  let pendingScores: PeriodicPass | undefined;
   try {
     await migrateToLatest(database);
     const tenancyRepository = createTenancyRepository(database.db);
@@ -217,6 +221,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       },
     });
     const completeText = createTextCompleter(router);
+    const recentRequests = createRecentRequests();
     const pipeline = createPipeline({
       prompts: promptResolver,
       guardrails,
@@ -228,7 +233,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       limiter,
       outputTokensEstimate: config.limits.output_tokens_estimate,
       cache: cachingConfigured(config.cache) ? cache : null,
+      recentRequests,
     });
+    const scores = createScoreRepository(database, recentRequests);
+    pendingScores = startPendingScoreAttachment(scores, logger);
     const directory = keys;
     const ingestion = createIngestion({
       record: (event) => writer.record(event),
@@ -250,7 +258,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         registry: promptRegistry,
         experiments: createExperimentService(promptRegistry, promptRepository),
       },
-      scores: createScoreRepository(database),
+      scores,
       evals,
       masterKey,
       guardrails: { policies: guardrails, complete: completeText },
@@ -289,6 +297,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         cache,
         alerts,
         retentionJob,
+        pendingScores,
         online: { evaluators: evals.online, traces, prices },
       },
       logger,
@@ -305,6 +314,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       cache,
       alerts,
       retentionJob,
+      pendingScores,
     });
     throw error;
   }
@@ -320,6 +330,7 @@ async function closeResources(
 ): Promise<void> {
   await parts.alerts?.stop();
   await parts.retentionJob?.stop();
+  await parts.pendingScores?.stop();
   parts.limitStore?.close();
   await parts.keys?.close();
   await parts.telemetry?.close();
@@ -341,6 +352,8 @@ interface Resources {
   cache: ResponseCache;
   alerts: AlertEngine;
   retentionJob: RetentionJob;
+  /** Attaches scores posted by request id to their trace once it is stored. */
+  pendingScores: PeriodicPass;
   /** What online evaluation needs once the server listens (it calls judges through this gateway). */
   online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
 }

@@ -26,6 +26,7 @@ import { mirrorShadow } from './mirror-shadow.js';
 import type { ModelRouter } from './resolve-route.js';
 import type { PromptResolver } from '../prompts/prompt-resolver.js';
 import { resolvePrompt } from './resolve-prompt.js';
+import type { RecentRequests } from '../telemetry/recent-requests.js';
 
 export interface PipelineOptions {
   router: ModelRouter;
@@ -43,6 +44,8 @@ export interface PipelineOptions {
   cache: ResponseCache | null;
   /** Serves calls by prompt reference (`model: "prompt:name"`); without it they are unknown models. */
   prompts?: PromptResolver;
+  /** Learns request id → trace id as each trace is recorded (scores posted by request id). */
+  recentRequests?: RecentRequests;
 }
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
@@ -60,7 +63,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         };
   return compose<RequestContext>([
     authenticate(),
-    recordTrace({ sink: options.sink, prices, captureContent: options.captureContent }),
+    recordTrace({
+      sink: options.sink,
+      prices,
+      captureContent: options.captureContent,
+      recentRequests: options.recentRequests,
+    }),
     ...(options.prompts === undefined ? [] : [resolvePrompt(options.prompts)]),
     admitRequest({
       limiter: options.limiter,

@@ -6,6 +6,7 @@
 import type { ChatCompletionChunk } from '../providers/canonical.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { TelemetrySink, TraceEvent } from '../telemetry/model.js';
+import type { RecentRequests } from '../telemetry/recent-requests.js';
 import type { ChatContext, RequestContext } from './context.js';
 import type { Stage } from './compose.js';
 import { StreamCollector } from './stream-collector.js';
@@ -14,6 +15,8 @@ import type { TraceOptions } from './observations.js';
 
 export interface RecordOptions extends TraceOptions {
   sink: TelemetrySink;
+  /** Learns each request's trace id before the client has the answer (scores by request id). */
+  recentRequests?: RecentRequests | undefined;
 }
 
 export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
@@ -45,6 +48,7 @@ export const recordTrace = (options: RecordOptions): Stage<RequestContext> =>
  */
 function emit(context: RequestContext, event: TraceEvent, options: RecordOptions): void {
   context.settle?.(event.trace);
+  options.recentRequests?.remember(event.trace);
   const shadow = context.shadowCall;
   if (shadow === null) {
     options.sink.record(event);

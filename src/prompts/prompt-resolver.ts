@@ -9,6 +9,7 @@
 import { GatewayError } from '../errors/gateway-error.js';
 import { assignVariant, type AssignmentInput } from './assign-variant.js';
 import type { PromptRepository, StoredPrompt } from './prompt-repository.js';
+import { collectIncludes } from './includes.js';
 import type { PromptReference } from './reference.js';
 import { analyzeTemplate, type RenderInput, type TemplateUsage } from './template.js';
 import type {
@@ -61,8 +62,6 @@ interface CachedVersion {
 
 // Bounds memory when many versions are read; the oldest entries go first.
 const maxCachedVersions = 10_000;
-// Deep enough for any sane composition; stops a runaway chain.
-const maxIncludeDepth = 16;
 
 export function createPromptResolver(options: PromptResolverOptions): PromptResolver {
   const { repository, refreshIntervalMs } = options;
@@ -199,45 +198,6 @@ export function createPromptResolver(options: PromptResolverOptions): PromptReso
     return entry;
   }
 
-  /** Collects the templates and variables of every include, refusing cycles. */
-  async function addIncludes(
-    scope: PromptScope,
-    entry: CachedVersion,
-    into: { partials: Record<string, string>; variables: Map<string, VariableDeclaration> },
-    path: string[],
-  ): Promise<void> {
-    for (const { text, reference: include } of entry.includes) {
-      if (path.includes(include.name) || path.length > maxIncludeDepth) {
-        throw new GatewayError(
-          'invalid_request',
-          `Prompt include cycle: ${[...path, include.name].join(' → ')}.`,
-          { param: 'model', publicCode: 'prompt_include_cycle' },
-        );
-      }
-      const { prompt, number } = await pick(scope, include);
-      const included = await mustVersion(prompt, number);
-      if (typeof included.version.template !== 'string') {
-        throw new GatewayError(
-          'invalid_request',
-          `Prompt ${include.name} is a chat prompt; only text prompts can be included.`,
-          {
-            param: 'model',
-            publicCode: 'invalid_prompt_include',
-          },
-        );
-      }
-      into.partials[text] = included.version.template;
-      for (const variable of included.version.variables) {
-        const known = into.variables.get(variable.name);
-        into.variables.set(
-          variable.name,
-          known === undefined ? variable : { ...known, required: known.required || variable.required },
-        );
-      }
-      await addIncludes(scope, included, into, [...path, include.name]);
-    }
-  }
-
   return {
     async resolve(scope, reference, assignment) {
       const { state, prompt, number } = await pick(scope, reference);
@@ -248,10 +208,16 @@ export function createPromptResolver(options: PromptResolverOptions): PromptReso
       let variables: readonly VariableDeclaration[] = version.variables;
       let partials: Record<string, string> = {};
       if (entry.includes.length > 0) {
-        const collected = { partials: {}, variables: new Map(version.variables.map((v) => [v.name, v])) };
-        await addIncludes(scope, entry, collected, [version.name]);
-        variables = [...collected.variables.values()];
-        partials = collected.partials;
+        const lookup = async (include: PromptReference) => {
+          const picked = await pick(scope, include);
+          const included = await mustVersion(picked.prompt, picked.number);
+          return { ...included.version, includes: included.includes };
+        };
+        ({ variables, partials } = await collectIncludes(
+          { ...version, includes: entry.includes },
+          lookup,
+          'model',
+        ));
       }
       return {
         name: version.name,

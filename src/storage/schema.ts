@@ -185,6 +185,7 @@ export interface Schema extends EvalTables {
   prompt_label_events: PromptLabelEventsTable;
   prompt_experiments: PromptExperimentsTable;
   scores: ScoresTable;
+  pending_scores: PendingScoresTable;
 }
 
 /** One row per prompt name in a tenant and project. */
@@ -252,6 +253,11 @@ export interface PromptExperimentsTable {
   created_by: string;
   created_at: number;
   ended_at: number | null;
+}
+
+/** Scores posted by request id before the request's trace was stored; moved to `scores` when it is. */
+export interface PendingScoresTable extends Omit<ScoresTable, 'trace_id'> {
+  request_id: string;
 }
 
 /** Feedback and evaluation scores attached to traces (append-only). */

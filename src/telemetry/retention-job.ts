@@ -4,6 +4,7 @@
  * one pass at a time; failures are logged and retried at the next pass.
  */
 import type { TraceRetention } from '../storage/trace-retention.js';
+import { startPeriodicPass, type PeriodicPass } from './periodic-pass.js';
 
 export interface RetentionJobOptions {
   retention: TraceRetention;
@@ -18,15 +19,9 @@ export interface RetentionJobOptions {
 const day = 86_400_000;
 const batchSize = 5_000;
 
-export interface RetentionJob {
-  /** One pass now (also what the timer runs). */
-  run(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type RetentionJob = PeriodicPass;
 
 export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
-  let running: Promise<void> | null = null;
-
   async function pass(): Promise<void> {
     const now = Date.now();
     for (const [project, days] of Object.entries(options.projectDays)) {
@@ -39,23 +34,11 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
     }
   }
 
-  function run(): Promise<void> {
-    running ??= pass()
-      .catch((error: unknown) => options.logger.error({ err: error }, 'retention pass failed'))
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  }
-
-  const active = options.days !== undefined || Object.keys(options.projectDays).length > 0;
-  const timer = active ? setInterval(() => void run(), options.intervalMs) : null;
-  timer?.unref();
-  return {
-    run,
-    async stop() {
-      if (timer !== null) clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicPass({
+    name: 'retention',
+    intervalMs: options.intervalMs,
+    active: options.days !== undefined || Object.keys(options.projectDays).length > 0,
+    pass,
+    logger: options.logger,
+  });
 }

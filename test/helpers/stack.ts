@@ -18,6 +18,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 
 export interface Stack {
   url: string;
+  /** The store's URL (a SQLite path or a PostgreSQL URL): a second Gatehouse on it is a replica. */
+  databaseUrl: string;
   mock: MockUpstream;
   gatehouse: Gatehouse;
   close(): Promise<void>;
@@ -70,6 +72,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const url = await gatehouse.listen();
   return {
     url,
+    databaseUrl:
+      typeof options.storage?.database_url === 'string' ? options.storage.database_url : storage.url,
     mock,
     gatehouse,
     async close() {

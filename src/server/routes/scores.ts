@@ -1,11 +1,12 @@
 /**
  * `POST /api/scores`: feedback on a request — numeric, boolean or categorical, from the app (`api`),
  * an annotator (`annotation`) or an evaluation (`eval`) — by trace id or by the request id the client
- * saw. `GET /api/scores?trace_id=…` lists a trace's scores. Experiments compare variants on them.
+ * saw. A request whose trace is not stored yet (it is, a flush after the response) gets its score
+ * with 202 and `pending: true`; the score is attached when the trace lands. `GET /api/scores?trace_id=…`
+ * lists a trace's scores. Experiments compare variants on them.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { GatewayError } from '../../errors/gateway-error.js';
 import type { ScoreDataType, ScoreRepository } from '../../telemetry/score-repository.js';
 import { controlPlaneScope } from '../control-plane-scope.js';
 import { parseBody } from '../request-schemas.js';
@@ -55,25 +56,20 @@ export function registerScoreRoutes(app: FastifyInstance, scores: ScoreRepositor
   app.post('/api/scores', async (request, reply) => {
     const scope = controlPlaneScope(request, 'scores.write');
     const body = parseBody<z.infer<typeof scoreBody>>(scoreBody, request.body);
-    let traceId = body.trace_id;
-    if (traceId === undefined) {
-      traceId = (await scores.traceIdOfRequest(body.request_id ?? '')) ?? undefined;
-      if (traceId === undefined) {
-        throw new GatewayError('not_found', `No trace has request id ${body.request_id ?? ''} (yet).`, {
-          param: 'request_id',
-        });
-      }
-    }
     const dataType = body.data_type ?? impliedType(body.value);
-    const score = await scores.insertScore(scope, {
-      traceId,
+    const score = {
       name: body.name,
       dataType,
       value: dataType === 'boolean' ? Boolean(body.value) : body.value,
       source: body.source,
       comment: body.comment ?? null,
-    });
-    return reply.code(201).send(score);
+    };
+    if (body.trace_id !== undefined) {
+      return reply.code(201).send(await scores.insertScore(scope, { ...score, traceId: body.trace_id }));
+    }
+    // 202 while the request's trace is not stored yet: the score is kept and attached when it is.
+    const stored = await scores.insertScoreForRequest(scope, body.request_id ?? '', score);
+    return reply.code(stored.traceId === null ? 202 : 201).send(stored);
   });
 
   app.get('/api/scores', async (request) => {
