@@ -90,6 +90,8 @@ export interface RunSummary {
   cachedItems: number;
   metrics: MetricSummary[];
   durationMs: number;
+  /** The run it was compared with (`--baseline`, `baseline_prompt_label`) and the verdict. */
+  baseline?: { runId: string; regression: boolean };
 }
 
 export interface RunRecord {

@@ -33,7 +33,7 @@ export interface EvalRunQueue {
   submit(run: QueuedRun): void;
   /** Cancels a run of this process's queue; false when the queue does not hold it. */
   cancel(runId: string): Promise<boolean>;
-  /** Why a run of this process failed, if it did. */
+  /** Why a run of this process failed (kept in memory for the last 1,000 failures). */
   failure(runId: string): string | undefined;
   /** Interrupts running runs (they keep what finished) and marks waiting ones interrupted. */
   stop(): Promise<void>;
@@ -46,7 +46,7 @@ interface Active {
   done: Promise<void>;
 }
 
-// Failure messages of finished runs kept for the status endpoint; the oldest go first.
+// Failures kept for the status endpoint; the oldest go first.
 const maxFailures = 1000;
 
 export function createEvalRunQueue(options: EvalRunQueueOptions): EvalRunQueue {

@@ -167,15 +167,22 @@ export async function executeRun(
   const results = [...previous, ...outcome.results].sort((a, b) => a.position - b.position);
   const status: RunStatus = outcome.interrupted ? 'interrupted' : 'completed';
   const summary = summarize(results, performance.now() - started);
-  await runs.finishRun(runId, status, summary);
-
-  let comparedWith = baselineRunId;
-  if (options.baselinePromptLabel !== undefined && status === 'completed')
-    comparedWith = await promptLabelBaseline(prepared, options, options.baselinePromptLabel);
-  const comparison =
-    comparedWith === null
-      ? null
-      : { baselineRunId: comparedWith, result: compareRuns(await runs.getResults(comparedWith), results) };
+  let comparison: SuiteRunOutcome['comparison'] = null;
+  try {
+    // Compared before the run is marked finished, so a finished run always shows its verdict.
+    let comparedWith = baselineRunId;
+    if (options.baselinePromptLabel !== undefined && status === 'completed')
+      comparedWith = await promptLabelBaseline(prepared, options, options.baselinePromptLabel);
+    if (comparedWith !== null) {
+      comparison = {
+        baselineRunId: comparedWith,
+        result: compareRuns(await runs.getResults(comparedWith), results),
+      };
+      summary.baseline = { runId: comparedWith, regression: comparison.result.regression };
+    }
+  } finally {
+    await runs.finishRun(runId, status, summary);
+  }
   return { runId, status, summary, results, comparison };
 }
 

@@ -92,11 +92,11 @@ export function registerEvalRunRoutes(app: FastifyInstance, dependencies: EvalRu
 
   async function withProgress(runs: EvalRunRepository, run: RunRecord) {
     const progress = await runs.progress(run.id);
-    const failure = queue.failure(run.id);
+    const failure = run.status === 'failed' ? queue.failure(run.id) : undefined;
     return {
       ...run,
       progress: { ...progress, total: run.itemCount },
-      ...(failure === undefined || run.status !== 'failed' ? {} : { error: failure }),
+      ...(failure === undefined ? {} : { error: failure }),
     };
   }
 
