@@ -78,6 +78,22 @@ export interface MetricSummary {
   count: number;
 }
 
+/**
+ * sacreBLEU corpus BLEU of one prompt on one target over the items with a `bleu` assertion: n-gram
+ * statistics summed over those items, not the mean of their sentence BLEU.
+ */
+export interface CorpusBleuSummary {
+  target: string;
+  promptId: string;
+  /** 0–100. */
+  score: number;
+  /** Modified n-gram precisions (0–100), orders 1 to 4. */
+  precisions: number[];
+  brevityPenalty: number;
+  /** Items it covers. */
+  segments: number;
+}
+
 export interface RunSummary {
   items: number;
   passed: number;
@@ -89,6 +105,8 @@ export interface RunSummary {
   meanLatencyMs: number | null;
   cachedItems: number;
   metrics: MetricSummary[];
+  /** Present when items have `bleu` assertions. */
+  corpusBleu?: CorpusBleuSummary[];
   durationMs: number;
   /** The run it was compared with (`--baseline`, `baseline_prompt_label`) and the verdict. */
   baseline?: { runId: string; regression: boolean };
