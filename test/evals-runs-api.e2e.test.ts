@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { pinPrompts, registryPromptSource } from '../src/evals/prompts/pin-prompts.js';
+import { restPromptSource } from '../src/evals/prompts/rest-prompt-source.js';
 import { masterKey, startStack, type Stack } from './helpers/stack.js';
 import { storesUnderTest } from './helpers/stores.js';
 
@@ -199,6 +201,39 @@ for (const store of await storesUnderTest()) {
         keptRows,
       );
       expect((await call(stack, 'POST', `/api/eval-runs/${started.body.id}/resume`, {})).status).toBe(409);
+    });
+
+    it('pins registry prompts the same way through the REST API (CLI) and the registry (server)', async () => {
+      expect(
+        (await call(stack, 'POST', '/api/prompts', { name: 'sign-off', template: 'Thanks, {{name}}.' }))
+          .status,
+      ).toBe(201);
+      expect(
+        (
+          await call(stack, 'POST', '/api/prompts', {
+            name: 'with-footer',
+            template: 'Capital of {{country}}? {{> sign-off@latest}}',
+            labels: ['staging'],
+          })
+        ).status,
+      ).toBe(201);
+      const reference = {
+        id: 'with-footer',
+        reference: { name: 'with-footer', label: 'staging', version: null },
+      };
+      const rest = await pinPrompts([reference], restPromptSource({ baseUrl: stack.url, apiKey: masterKey }));
+      const inProcess = await pinPrompts(
+        [reference],
+        registryPromptSource(stack.gatehouse.prompts, { tenantId: 'default', projectId: 'default' }),
+      );
+      expect(rest).toEqual(inProcess);
+      expect(rest[0]).toMatchObject({
+        version: 1,
+        render: { partials: { 'sign-off@latest': 'Thanks, {{name}}.' } },
+      });
+      await expect(
+        pinPrompts([reference], restPromptSource({ baseUrl: stack.url, apiKey: 'gh-wrong-key' })),
+      ).rejects.toThrow(/prompt:with-footer@staging: /);
     });
 
     it('answers 400 with the line, column and path of what is wrong', async () => {
