@@ -50,7 +50,7 @@ import { cachingConfigured, type ResponseCache } from './cache/response-cache.js
 import { isLoopbackHost } from './server/auth.js';
 import { createPromptRepository } from './prompts/prompt-repository.js';
 import { createPromptResolver } from './prompts/prompt-resolver.js';
-import { createPromptRegistry, type PromptEvalGate } from './prompts/registry.js';
+import { createPromptRegistry, type PromptEvalGate, type PromptRegistry } from './prompts/registry.js';
 import { createExperimentService } from './prompts/experiments.js';
 import type { PromptScope } from './prompts/types.js';
 import { createScoreRepository } from './telemetry/score-repository.js';
@@ -62,7 +62,10 @@ import { createEvalRunRepository } from './storage/eval-run-repository.js';
 import { createOnlineEvalRepository, type OnlineEvalRepository } from './storage/online-eval-repository.js';
 import type { TraceRepository } from './storage/trace-repository.js';
 import type { OnlineEvaluation } from './evals/online/online-evaluation.js';
-import type { GatewayClient } from './evals/runner/gateway-client.js';
+import { createGatewayClient, type GatewayClient } from './evals/runner/gateway-client.js';
+import { registryPromptSource } from './evals/prompts/pin-prompts.js';
+import { createEvalRunQueue, type EvalRunQueue } from './evals/run-queue.js';
+import { scoresTableWriter, type ScoreWriter } from './evals/online/score-writer.js';
 import type { PriceCatalog } from './usage/price-catalog.js';
 
 export interface GatehouseOptions {
@@ -86,6 +89,8 @@ export interface Gatehouse {
   database: Database;
   /** Set when `storage.redis_url` is configured. */
   redis: RedisStore | null;
+  /** The prompt registry (the eval CLI pins suites' `prompt:` references through it in-process). */
+  prompts: PromptRegistry;
 }
 
 export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
@@ -156,11 +161,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       maxQueue: config.telemetry.max_queue,
       logger,
     });
-    const evals = {
-      datasets: createDatasetRepository(database),
-      runs: createEvalRunRepository(database),
-      online: createOnlineEvalRepository(database),
-    };
+    const onlineEvaluators = createOnlineEvalRepository(database);
+    const evalRuns = createEvalRunQueue({ concurrency: config.evals.runs.max_concurrent, logger });
+    // Set once the server listens: API-started eval runs call models through this gateway over loopback.
+    const loopback: Loopback = { url: undefined };
     const writer = telemetry;
     const analytics = createTraceAnalytics(database);
     const alertRepository = createAlertRepository(database);
@@ -259,7 +263,23 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         experiments: createExperimentService(promptRegistry, promptRepository),
       },
       scores,
-      evals,
+      evals: {
+        online: onlineEvaluators,
+        datasets: (scope) => createDatasetRepository(database, scope),
+        runs: (scope) => createEvalRunRepository(database, scope),
+        prompts: (scope) => registryPromptSource(promptRegistry, scope),
+        queue: evalRuns,
+        openClient(apiKey) {
+          if (loopback.url === undefined) throw new Error('the server is not listening yet');
+          const key = apiKey ?? masterKey;
+          return createGatewayClient({
+            baseUrl: loopback.url,
+            prices,
+            connections: 16,
+            ...(key === undefined ? {} : { apiKey: key }),
+          });
+        },
+      },
       masterKey,
       guardrails: { policies: guardrails, complete: completeText },
       keys: directory,
@@ -298,8 +318,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         alerts,
         retentionJob,
         pendingScores,
-        online: { evaluators: evals.online, traces, prices },
+        online: { evaluators: onlineEvaluators, traces, prices, scores: scoresTableWriter(scores) },
+        evalRuns,
+        loopback,
       },
+      promptRegistry,
       logger,
     );
   } catch (error) {
@@ -326,7 +349,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
  * start-up) are skipped.
  */
 async function closeResources(
-  parts: Partial<Omit<Resources, 'online'>> & { database: Database },
+  parts: Partial<Omit<Resources, 'online' | 'evalRuns' | 'loopback'>> & { database: Database },
 ): Promise<void> {
   await parts.alerts?.stop();
   await parts.retentionJob?.stop();
@@ -355,13 +378,27 @@ interface Resources {
   /** Attaches scores posted by request id to their trace once it is stored. */
   pendingScores: PeriodicPass;
   /** What online evaluation needs once the server listens (it calls judges through this gateway). */
-  online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
+  online: {
+    evaluators: OnlineEvalRepository;
+    traces: TraceRepository;
+    prices: PriceCatalog;
+    scores: ScoreWriter;
+  };
+  /** Eval runs started through the API; stopped (interrupted, resumable) before the server closes. */
+  evalRuns: EvalRunQueue;
+  loopback: Loopback;
+}
+
+/** The base URL this process serves on over loopback, once listening. */
+interface Loopback {
+  url: string | undefined;
 }
 
 function assemble(
   app: FastifyInstance,
   config: GatehouseConfig,
   resources: Resources,
+  prompts: PromptRegistry,
   logger: Logger,
 ): Gatehouse {
   const { database, redis, telemetry } = resources;
@@ -379,6 +416,9 @@ function assemble(
     }, config.server.shutdown_timeout_ms);
     deadline.unref();
     try {
+      // Runs in flight stop first (their finished items are stored; they resume later), while the
+      // gateway they call and the database are still up.
+      await resources.evalRuns.stop();
       const started = await online;
       await started?.evaluation.stop();
       await started?.client.close();
@@ -396,16 +436,10 @@ function assemble(
   async function startOnline(
     address: string,
   ): Promise<{ evaluation: OnlineEvaluation; client: GatewayClient }> {
-    const [{ startOnlineEvaluation }, { createGatewayClient }] = await Promise.all([
-      import('./evals/online/online-evaluation.js'),
-      import('./evals/runner/gateway-client.js'),
-    ]);
-    const url = new URL(address);
-    // A wildcard bind is reachable on loopback; a specific interface only on its own address.
-    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    const { startOnlineEvaluation } = await import('./evals/online/online-evaluation.js');
     const masterKey = config.auth.master_key;
     const client = createGatewayClient({
-      baseUrl: url.origin,
+      baseUrl: loopbackOrigin(address),
       prices: resources.online.prices,
       connections: 8,
       ...(masterKey === undefined ? {} : { apiKey: masterKey }),
@@ -413,7 +447,7 @@ function assemble(
     const evaluation = startOnlineEvaluation({
       evaluators: resources.online.evaluators,
       traces: resources.online.traces,
-      scores: resources.online.evaluators.scores,
+      scores: resources.online.scores,
       client,
       logger,
       pollIntervalMs: config.evals.online.poll_interval_ms,
@@ -428,8 +462,10 @@ function assemble(
     telemetry,
     database,
     redis,
+    prompts,
     async listen() {
       const address = await app.listen({ host: config.server.host, port: config.server.port });
+      resources.loopback.url = loopbackOrigin(address);
       if (config.evals.online.enabled && online === undefined) {
         online = startOnline(address).catch((error: unknown) => {
           logger.error({ err: error }, 'online evaluation failed to start');
@@ -446,4 +482,11 @@ function assemble(
       return closing;
     },
   };
+}
+
+/** Where this process answers itself: a wildcard bind is reachable on loopback, a specific interface on its own address. */
+function loopbackOrigin(address: string): string {
+  const url = new URL(address);
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+  return url.origin;
 }

@@ -2,7 +2,7 @@
  * Evaluation through the real server, on SQLite and PostgreSQL: datasets over the API (versions,
  * export, items from traces, precise errors), a suite run through the gateway stored as a run, an
  * interrupted run resumed without redoing finished items, comparisons with a labelled baseline, and
- * online evaluators scoring production traces.
+ * online evaluators scoring production traces into the shared scores table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -291,40 +291,38 @@ for (const store of await storesUnderTest()) {
       });
       expect(production.statusCode).toBe(200);
       await production.body.dump();
+      const traceId = String(production.headers['x-gatehouse-trace-id']);
       // Eval traffic is never sampled.
       await client.chat(
         { model: 'slow-mock', messages: [{ role: 'user', content: 'giraffe eval' }], purpose: 'judge' },
         AbortSignal.timeout(10_000),
       );
 
+      // The scores land in the shared scores table, like feedback, with source `eval`.
+      type Score = { name: string; value: number; source: string; comment: string };
       const deadline = Date.now() + 10_000;
-      let scores: { traceId: string; metric: string; pass: boolean }[] = [];
+      let scores: Score[] = [];
       while (Date.now() < deadline) {
-        scores = (
-          await call<{ data: typeof scores }>(
-            stack,
-            'GET',
-            `/api/eval-scores?evaluator_id=${created.body.id}`,
-          )
-        ).body.data;
+        scores = (await call<{ data: Score[] }>(stack, 'GET', `/api/scores?trace_id=${traceId}`)).body.data;
         if (scores.length >= 2) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect(scores.map((score) => [score.metric, score.pass]).sort()).toEqual([
-        ['icontains', true],
-        ['not-is-refusal', true],
+      expect(scores.map((score) => [score.name, score.value, score.source]).sort()).toEqual([
+        ['icontains', 1, 'eval'],
+        ['not-is-refusal', 1, 'eval'],
       ]);
-      const traceId = scores[0]?.traceId ?? '';
-      const trace = await call<{ trace: { metadata: Record<string, string> | null } }>(
+      expect(scores[0]?.comment).toMatch(/^echoes: pass/);
+      const evalTraces = await call<{ data: { id: string; metadata: Record<string, string> | null }[] }>(
         stack,
         'GET',
-        `/api/traces/${traceId}`,
+        '/api/traces?model=slow-mock&limit=100',
       );
-      expect(trace.body.trace.metadata?.gatehouse_eval).toBeUndefined();
+      const evalTrace = evalTraces.body.data.find((trace) => trace.metadata?.gatehouse_eval === 'judge');
+      expect(evalTrace).toBeDefined();
       expect(
-        (await call<{ data: unknown[] }>(stack, 'GET', `/api/eval-scores?trace_id=${traceId}`)).body.data,
-      ).toHaveLength(2);
-      expect((await call(stack, 'GET', '/api/eval-scores')).status).toBe(400);
+        (await call<{ data: unknown[] }>(stack, 'GET', `/api/scores?trace_id=${evalTrace?.id ?? ''}`)).body
+          .data,
+      ).toEqual([]);
       expect((await call(stack, 'PATCH', `/api/online-evaluators/echoes`, { enabled: false })).status).toBe(
         200,
       );

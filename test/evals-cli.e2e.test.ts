@@ -21,7 +21,13 @@ const gatehouse = (args: string[]) =>
 
 interface JsonReport {
   runId: string;
-  summary: { items: number; passed: number; cachedItems: number; metrics: { metric: string }[] };
+  summary: {
+    items: number;
+    passed: number;
+    cachedItems: number;
+    metrics: { metric: string }[];
+    corpusBleu?: { target: string; score: number; segments: number }[];
+  };
   gate: { passed: boolean; reasons: string[] };
 }
 
@@ -52,6 +58,10 @@ describe('gatehouse eval with the RAG Q&A example', () => {
       'not-is-refusal',
       'latency',
       'concise',
+    ]);
+    // Corpus BLEU over the 20 items' bleu assertions, one corpus per prompt and target.
+    expect(report.summary.corpusBleu).toEqual([
+      expect.objectContaining({ target: 'rag-v1', segments: 20, score: expect.any(Number) as number }),
     ]);
 
     // Re-running costs nothing: every target and judge call comes from the response cache.
@@ -90,6 +100,10 @@ describe('gatehouse eval with the RAG Q&A example', () => {
     );
     const summary = readFileSync(markdown, 'utf8');
     expect(summary).toContain('## ❌ Eval: rag-qa');
+    expect(summary).toMatch(
+      /### Corpus BLEU\n\n\| target \| prompt \| BLEU .*\n.*\n\| rag-v2 \| grounded-answer \| \d+\.\d\d \|/,
+    );
+    expect(candidate.stdout).toMatch(/corpus BLEU +prompt +BLEU/);
     expect(summary).toMatch(/\| everest \| answer-overlap: rougeL F 0\.0000/);
 
     const list = gatehouse(['eval', 'list', '--suite', 'rag-qa']);

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, chatBody, createTenantWithKey, type Created } from './helpers/admin-client.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { masterKey, startStack, type Stack } from './helpers/stack.js';
 
 let stack: Stack;
-const a = { tenantId: '', projectId: '', keyId: '', key: '', traceId: '', adminKeyId: '' };
+const a = { tenantId: '', projectId: '', keyId: '', key: '', traceId: '', adminKeyId: '', runId: '' };
 const bKeys: Record<string, string> = {};
 let bTenantId = '';
 
@@ -35,6 +35,43 @@ beforeAll(async () => {
     },
   });
   if (pushed.status !== 201) throw new Error(`prompt: ${pushed.status} ${JSON.stringify(pushed.body)}`);
+  // A's project key keeps a dataset and runs an eval of a prompt of A's project on it, through the API.
+  const projectPrompt = await fetch(`${stack.url}/api/prompts`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${masterKey}`,
+      'content-type': 'application/json',
+      'x-gatehouse-tenant': a.tenantId,
+      'x-gatehouse-project': a.projectId,
+    },
+    body: JSON.stringify({
+      name: 'a-secret',
+      template: 'Answer as tenant A about {{topic}}.',
+      labels: ['production'],
+    }),
+  });
+  if (projectPrompt.status !== 201) throw new Error(`project prompt: ${projectPrompt.status}`);
+  const dataset = await call(stack.url, 'POST', '/api/datasets', {
+    key: a.key,
+    body: { name: 'a-golden', items: [{ id: 'one', input: { topic: 'a' } }] },
+  });
+  if (dataset.status !== 201) throw new Error(`dataset: ${dataset.status} ${JSON.stringify(dataset.body)}`);
+  const started = await call<{ id: string }>(stack.url, 'POST', '/api/eval-runs', {
+    key: a.key,
+    body: {
+      dataset: 'a-golden',
+      prompts: ['prompt:a-secret'],
+      targets: ['mock'],
+      assert: [{ type: 'icontains', value: 'tenant A' }],
+    },
+  });
+  if (started.status !== 202) throw new Error(`eval run: ${started.status} ${JSON.stringify(started.body)}`);
+  a.runId = started.body.id;
+  for (let status = ''; status !== 'completed';) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    status = String((await call(stack.url, 'GET', `/api/eval-runs/${a.runId}`, { key: a.key })).body.status);
+    if (status === 'failed') throw new Error('tenant A’s eval run failed');
+  }
   const answer = await call(stack.url, 'POST', '/v1/chat/completions', { key: a.key, body: chatBody() });
   a.traceId = answer.headers.get('x-gatehouse-trace-id') ?? '';
   await stack.gatehouse.telemetry.flush();
@@ -73,6 +110,22 @@ const routes: [string, string, Record<string, unknown>?][] = [
   ['GET', '/api/prompts/a-secret'],
   ['GET', '/api/prompts/a-secret/labels/production'],
   ['GET', '/api/prompts/a-secret/audit'],
+  ['GET', '/api/datasets/a-golden'],
+  ['GET', '/api/datasets/a-golden/items'],
+  ['GET', '/api/datasets/a-golden/export'],
+  ['GET', '/api/eval-runs/{run}'],
+  ['GET', '/api/eval-runs/{run}/results'],
+  ['GET', '/api/eval-runs/{run}/compare?baseline={run}'],
+];
+
+/** Writes to A's eval objects: 404 for B's keys that may write evals, 403 for a viewer that may not. */
+const evalWrites: [string, string, Record<string, unknown>?][] = [
+  ['POST', '/api/datasets/a-golden/items', { items: [{ input: { topic: 'b' } }] }],
+  ['DELETE', '/api/datasets/a-golden'],
+  ['POST', '/api/datasets/b-copy/from-traces', { trace_ids: ['{trace}'] }],
+  ['PUT', '/api/eval-runs/{run}/labels/production'],
+  ['POST', '/api/eval-runs/{run}/cancel'],
+  ['POST', '/api/eval-runs/{run}/resume', {}],
 ];
 
 function fill(text: string): string {
@@ -81,7 +134,8 @@ function fill(text: string): string {
     .replace('{project}', a.projectId)
     .replace('{key}', a.keyId)
     .replace('{adminKey}', a.adminKeyId)
-    .replace('{trace}', a.traceId);
+    .replace('{trace}', a.traceId)
+    .replaceAll('{run}', a.runId);
 }
 
 describe.each(['admin', 'member', 'viewer', 'virtual'])("tenant B's %s key", (kind) => {
@@ -93,6 +147,29 @@ describe.each(['admin', 'member', 'viewer', 'virtual'])("tenant B's %s key", (ki
     expect(reply.status).toBe(404);
   });
 
+  it.each(evalWrites)('%s %s %j → 404 (403 for a viewer)', async (method, path, body) => {
+    const reply = await call(stack.url, method, fill(path), {
+      key: bKeys[kind] ?? '',
+      ...(body === undefined ? {} : { body: JSON.parse(fill(JSON.stringify(body))) as unknown }),
+    });
+    expect(reply.status).toBe(kind === 'viewer' ? 403 : 404);
+  });
+
+  it("cannot run evals on tenant A's dataset or prompt", async () => {
+    if (kind === 'viewer') return;
+    for (const body of [
+      { dataset: 'a-golden', prompts: ['{{topic}}'], targets: ['mock'] },
+      { suite: { prompts: ['prompt:a-secret'], targets: ['mock'], tests: [{ vars: {} }] } },
+    ]) {
+      const reply = await call<{ error: { message: string } }>(stack.url, 'POST', '/api/eval-runs', {
+        key: bKeys[kind] ?? '',
+        body,
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.message).toMatch(/does not exist/);
+    }
+  });
+
   it("lists nothing of tenant A's", async () => {
     for (const path of [
       '/api/tenants',
@@ -101,6 +178,8 @@ describe.each(['admin', 'member', 'viewer', 'virtual'])("tenant B's %s key", (ki
       '/api/traces',
       '/api/spend?group_by=tenant',
       '/api/audit',
+      '/api/datasets',
+      '/api/eval-runs',
     ]) {
       const reply = await call(stack.url, 'GET', path, { key: bKeys[kind] ?? '' });
       if (reply.status === 403) continue; // a virtual key may not read configuration at all
@@ -109,6 +188,8 @@ describe.each(['admin', 'member', 'viewer', 'virtual'])("tenant B's %s key", (ki
       expect(text).not.toContain(a.tenantId);
       expect(text).not.toContain(a.projectId);
       expect(text).not.toContain(a.keyId);
+      expect(text).not.toContain('a-golden');
+      expect(text).not.toContain(a.runId);
     }
     const traces = await call<{ data: { tenantId: string }[] }>(stack.url, 'GET', '/api/traces', {
       key: bKeys[kind] ?? '',
@@ -134,4 +215,18 @@ it("leaves tenant A's objects as they were", async () => {
     `/api/projects?tenant_id=${a.tenantId}`,
   );
   expect(projects.body.data.map((row) => row.name)).toEqual(['tenant-a app']);
+  const dataset = await call<{ latestVersion: number }>(stack.url, 'GET', '/api/datasets/a-golden', {
+    key: a.key,
+  });
+  expect(dataset.body.latestVersion).toBe(1);
+  const run = await call<{ status: string; labels: string[]; config: { prompts: unknown[] } }>(
+    stack.url,
+    'GET',
+    `/api/eval-runs/${a.runId}`,
+    { key: a.key },
+  );
+  expect(run.body).toMatchObject({ status: 'completed', labels: [] });
+  expect(run.body.config.prompts).toEqual([
+    { id: 'a-secret', prompt: 'a-secret', version: 1, label: 'production' },
+  ]);
 });

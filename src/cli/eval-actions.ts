@@ -131,6 +131,7 @@ export async function runEval(options: RunOptions): Promise<number> {
     const outcome = await runSuite({
       suite,
       client: environment.client,
+      prompts: environment.prompts,
       runs: environment.runs,
       datasets: environment.datasets,
       signal: abort.signal,
@@ -138,6 +139,9 @@ export async function runEval(options: RunOptions): Promise<number> {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.resume === undefined ? {} : { resumeRunId: options.resume }),
+      ...(options.baselinePromptLabel === undefined
+        ? {}
+        : { baselinePromptLabel: options.baselinePromptLabel }),
       ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
       onStart: (total, done, runId) => {
         process.stderr.write(

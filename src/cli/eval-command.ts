@@ -19,6 +19,7 @@ export interface RunOptions extends GatewayOptions {
   cache: boolean;
   output?: ReportOutput[];
   baseline?: string;
+  baselinePromptLabel?: string;
   failOnRegression?: boolean;
   minPassRate?: number;
   resume?: string;
@@ -53,6 +54,10 @@ export function registerEvalCommand(program: Command): void {
       collectOutput,
     )
     .option('-b, --baseline <run>', 'compare with this run id or label of the suite (e.g. production)')
+    .option(
+      '--baseline-prompt-label <label>',
+      'compare with this suite run with its registry prompts at this label (e.g. production); reuses a finished run of those versions',
+    )
     .option(
       '--fail-on-regression',
       'fail when an item flips to fail or a metric drops significantly against the baseline',

@@ -1,11 +1,16 @@
 /**
  * What the `eval` and `datasets` commands work with: the database named by the config (the same one
  * `serve` uses), and for commands that call models a gateway — this config's gateway started
- * in-process on an ephemeral loopback port, or a running one given with `--gateway URL`.
+ * in-process on an ephemeral loopback port, or a running one given with `--gateway URL`. Registry
+ * prompts (`prompt:name@label` in a suite) come from the in-process registry, or from the running
+ * gateway's REST API with `--api-key` (whose tenant and project they belong to).
  */
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
+import { registryPromptSource, type PromptVersionSource } from '../evals/prompts/pin-prompts.js';
+import { restPromptSource } from '../evals/prompts/rest-prompt-source.js';
+import { defaultEvalScope } from '../evals/records.js';
 import { createGatewayClient, type GatewayClient } from '../evals/runner/gateway-client.js';
 import { createGatehouse, type Gatehouse } from '../gatehouse.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -39,6 +44,8 @@ export interface EvalStores {
 export interface EvalEnvironment extends EvalStores {
   client: GatewayClient;
   gatewayUrl: string;
+  /** Registry prompts of suites: the running gateway's REST API, or the in-process registry. */
+  prompts: PromptVersionSource;
 }
 
 function readConfig(options: StoreOptions): GatehouseConfig {
@@ -80,6 +87,7 @@ export async function openEvalEnvironment(options: GatewayOptions): Promise<Eval
       ...stores,
       client,
       gatewayUrl: options.gateway,
+      prompts: restPromptSource({ baseUrl: options.gateway, apiKey }),
       close: async () => {
         await client.close();
         await stores.close();
@@ -109,6 +117,7 @@ export async function openEvalEnvironment(options: GatewayOptions): Promise<Eval
     ...repositories(gatehouse.database),
     client,
     gatewayUrl,
+    prompts: registryPromptSource(gatehouse.prompts, defaultEvalScope),
     close: async () => {
       await client.close();
       await gatehouse.close();

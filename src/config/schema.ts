@@ -492,6 +492,19 @@ const configShape = z.strictObject({
         })
         .prefault({})
         .describe('Online evaluation of production traces.'),
+      runs: z
+        .strictObject({
+          max_concurrent: z
+            .number()
+            .int()
+            .positive()
+            .default(1)
+            .describe(
+              'Eval runs started through `POST /api/eval-runs` that execute at once in this process; later ones wait in one queue.',
+            ),
+        })
+        .prefault({})
+        .describe('Eval runs started through the API (docs/evals.md).'),
     })
     .prefault({})
     .describe('Evaluation.'),

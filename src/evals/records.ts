@@ -1,9 +1,18 @@
 /**
  * What evaluation stores: dataset summaries and items, runs, per-item results, online scores. Types
- * only (like telemetry/model.ts), shared by the runner, the storage repositories and the API.
+ * (and the default scope), shared by the runner, the storage repositories and the API.
  */
+import { defaultProjectId, defaultTenantId } from '../tenancy/model.js';
 import type { DatasetItem } from './datasets/dataset-item.js';
 import type { AssertionResult } from './grading/assertion-result.js';
+
+/** The tenant and project that own datasets and runs; the CLI works in the default ones. */
+export interface EvalScope {
+  tenantId: string;
+  projectId: string;
+}
+
+export const defaultEvalScope: EvalScope = { tenantId: defaultTenantId, projectId: defaultProjectId };
 
 export interface DatasetSummary {
   name: string;
@@ -23,7 +32,19 @@ export interface DatasetVersion {
 /** A stored item always has an id. */
 export type StoredDatasetItem = DatasetItem & { id: string };
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/**
+ * `queued` waits in the API's queue; `interrupted` (Ctrl-C, shutdown) and `cancelled` keep what
+ * finished and can resume; `failed` could not run (the API's runner hit an error).
+ */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'interrupted' | 'cancelled' | 'failed';
+
+/** How far a run got: items with a result, and how they graded. */
+export interface RunProgress {
+  done: number;
+  passed: number;
+  failed: number;
+  errors: number;
+}
 
 /** One output of one test, prompt and target, with its grades. */
 export interface ItemResult {
@@ -57,6 +78,22 @@ export interface MetricSummary {
   count: number;
 }
 
+/**
+ * sacreBLEU corpus BLEU of one prompt on one target over the items with a `bleu` assertion: n-gram
+ * statistics summed over those items, not the mean of their sentence BLEU.
+ */
+export interface CorpusBleuSummary {
+  target: string;
+  promptId: string;
+  /** 0–100. */
+  score: number;
+  /** Modified n-gram precisions (0–100), orders 1 to 4. */
+  precisions: number[];
+  brevityPenalty: number;
+  /** Items it covers. */
+  segments: number;
+}
+
 export interface RunSummary {
   items: number;
   passed: number;
@@ -68,7 +105,11 @@ export interface RunSummary {
   meanLatencyMs: number | null;
   cachedItems: number;
   metrics: MetricSummary[];
+  /** Present when items have `bleu` assertions. */
+  corpusBleu?: CorpusBleuSummary[];
   durationMs: number;
+  /** The run it was compared with (`--baseline`, `baseline_prompt_label`) and the verdict. */
+  baseline?: { runId: string; regression: boolean };
 }
 
 export interface RunRecord {
@@ -84,15 +125,4 @@ export interface RunRecord {
   config: Record<string, unknown>;
   summary: RunSummary | null;
   labels: string[];
-}
-
-export interface OnlineScore {
-  traceId: string;
-  evaluatorId: string;
-  metric: string;
-  score: number;
-  pass: boolean;
-  reason: string | null;
-  error: string | null;
-  createdAt: number;
 }

@@ -49,10 +49,8 @@ import { registerPromptRoutes } from './routes/prompts.js';
 import { registerPromptExperimentRoutes } from './routes/prompt-experiments.js';
 import { registerScoreRoutes } from './routes/scores.js';
 import { registerDatasetRoutes } from './routes/datasets.js';
-import { registerEvalRunRoutes } from './routes/eval-runs.js';
+import { registerEvalRunRoutes, type EvalRunRoutesDependencies } from './routes/eval-runs.js';
 import { registerOnlineEvaluatorRoutes } from './routes/online-evaluators.js';
-import type { DatasetRepository } from '../storage/dataset-repository.js';
-import type { EvalRunRepository } from '../storage/eval-run-repository.js';
 import type { OnlineEvalRepository } from '../storage/online-eval-repository.js';
 
 export interface ServerDependencies {
@@ -63,7 +61,7 @@ export interface ServerDependencies {
   prompts: { registry: PromptRegistry; experiments: ExperimentService };
   scores: ScoreRepository;
   /** Datasets, eval runs and online evaluators (`/api/datasets`, `/api/eval-runs`, `/api/online-evaluators`). */
-  evals: { datasets: DatasetRepository; runs: EvalRunRepository; online: OnlineEvalRepository };
+  evals: EvalRunRoutesDependencies & { online: OnlineEvalRepository };
   readiness: ReadinessProbe;
   masterKey: string | undefined;
   keys: KeyDirectory;
@@ -124,7 +122,7 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerPromptExperimentRoutes(app, dependencies.prompts.experiments);
   registerScoreRoutes(app, dependencies.scores);
   registerDatasetRoutes(app, dependencies.evals.datasets, dependencies.traces);
-  registerEvalRunRoutes(app, dependencies.evals.runs);
+  registerEvalRunRoutes(app, dependencies.evals);
   registerOnlineEvaluatorRoutes(app, dependencies.evals.online);
   return app;
 }

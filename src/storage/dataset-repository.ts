@@ -4,7 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DatasetItem } from '../evals/datasets/dataset-item.js';
-import type { DatasetSummary, DatasetVersion, StoredDatasetItem } from '../evals/records.js';
+import {
+  defaultEvalScope,
+  type DatasetSummary,
+  type DatasetVersion,
+  type EvalScope,
+  type StoredDatasetItem,
+} from '../evals/records.js';
 import type { Database } from './database.js';
 import type { EvalDatasetItemsTable } from './eval-schema.js';
 import { fromJsonText, storableText, toJsonText } from './json-text.js';
@@ -32,7 +38,11 @@ export interface DatasetRepository {
 
 const insertChunk = 500;
 
-export function createDatasetRepository(database: Database): DatasetRepository {
+/** Datasets of one tenant and project (default: the `default` ones, as the CLI uses). */
+export function createDatasetRepository(
+  database: Database,
+  scope: EvalScope = defaultEvalScope,
+): DatasetRepository {
   const { db } = database;
 
   async function summaries(name?: string): Promise<DatasetSummary[]> {
@@ -49,7 +59,9 @@ export function createDatasetRepository(database: Database): DatasetRepository {
         'eval_datasets.latest_version',
         'eval_datasets.created_at',
         'eval_dataset_versions.item_count',
-      ]);
+      ])
+      .where('eval_datasets.tenant_id', '=', scope.tenantId)
+      .where('eval_datasets.project_id', '=', scope.projectId);
     if (name !== undefined) query = query.where('eval_datasets.name', '=', name);
     const rows = await query.orderBy('eval_datasets.name').execute();
     return rows.map((row) => ({
@@ -81,6 +93,8 @@ export function createDatasetRepository(database: Database): DatasetRepository {
         .selectFrom('eval_dataset_versions')
         .innerJoin('eval_datasets', 'eval_datasets.id', 'eval_dataset_versions.dataset_id')
         .select(['version', 'item_count', 'note', 'eval_dataset_versions.created_at'])
+        .where('eval_datasets.tenant_id', '=', scope.tenantId)
+        .where('eval_datasets.project_id', '=', scope.projectId)
         .where('eval_datasets.name', '=', name)
         .orderBy('version', 'desc')
         .execute();
@@ -98,11 +112,15 @@ export function createDatasetRepository(database: Database): DatasetRepository {
         let dataset = await transaction
           .selectFrom('eval_datasets')
           .selectAll()
+          .where('tenant_id', '=', scope.tenantId)
+          .where('project_id', '=', scope.projectId)
           .where('name', '=', name)
           .executeTakeFirst();
         if (dataset === undefined) {
           dataset = {
             id: `ds_${randomBytes(8).toString('hex')}`,
+            tenant_id: scope.tenantId,
+            project_id: scope.projectId,
             name,
             description: options.description ?? null,
             latest_version: 0,
@@ -160,6 +178,8 @@ export function createDatasetRepository(database: Database): DatasetRepository {
       const dataset = await db
         .selectFrom('eval_datasets')
         .selectAll()
+        .where('tenant_id', '=', scope.tenantId)
+        .where('project_id', '=', scope.projectId)
         .where('name', '=', name)
         .executeTakeFirst();
       if (dataset === undefined) return null;
@@ -173,6 +193,8 @@ export function createDatasetRepository(database: Database): DatasetRepository {
         const dataset = await transaction
           .selectFrom('eval_datasets')
           .select('id')
+          .where('tenant_id', '=', scope.tenantId)
+          .where('project_id', '=', scope.projectId)
           .where('name', '=', name)
           .executeTakeFirst();
         if (dataset === undefined) return false;

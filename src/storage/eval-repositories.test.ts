@@ -1,6 +1,7 @@
 /**
  * The evaluation repositories on SQLite and on the machine's PostgreSQL (a fresh database per run):
- * dataset versions, runs with results and labels, the response cache, online evaluators and scores.
+ * dataset versions, runs with results and labels, the response cache, online evaluators, online
+ * scores in the shared scores table, and tenant scoping.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemResult } from '../evals/records.js';
@@ -9,6 +10,8 @@ import { createDatasetRepository } from './dataset-repository.js';
 import { createEvalRunRepository } from './eval-run-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createOnlineEvalRepository, DuplicateEvaluatorError } from './online-eval-repository.js';
+import { scoresTableWriter } from '../evals/online/score-writer.js';
+import { createScoreRepository } from '../telemetry/score-repository.js';
 import {
   createPostgresTestDatabase,
   postgresAvailable,
@@ -166,8 +169,9 @@ for (const backend of backends) {
         labels: ['production'],
         config: { targets: ['mock'] },
       });
-      await runs.reopenRun('run_a');
+      await runs.setStatus('run_a', 'running');
       expect((await runs.getRun('run_a'))?.status).toBe('running');
+      expect(await runs.progress('run_a')).toEqual({ done: 2, passed: 1, failed: 1, errors: 1 });
 
       await runs.createRun({
         id: 'run_b',
@@ -212,22 +216,69 @@ for (const backend of backends) {
       expect(await online.setEnabled(evaluator.id, false)).toBe(true);
       expect((await online.listEvaluators())[0]?.enabled).toBe(false);
 
-      const score = {
-        traceId: 't1',
-        evaluatorId: evaluator.id,
-        metric: 'not-is-refusal',
-        score: 1,
-        pass: true,
-        reason: 'fine',
-        error: null,
-        createdAt: 5,
-      };
-      await online.scores.write([score, { ...score, traceId: 't2', pass: false, score: 0 }]);
-      await online.scores.write([{ ...score, score: 0 }]);
-      expect(await online.listScores({ traceId: 't1' })).toEqual([score]);
-      expect(await online.listScores({ evaluatorId: evaluator.id })).toHaveLength(2);
       expect(await online.deleteEvaluator(evaluator.id)).toBe(true);
       expect(await online.getEvaluator('polite')).toBeNull();
+    });
+
+    it('writes online scores into the shared scores table, under the trace’s tenant and project', async () => {
+      const scores = createScoreRepository(database);
+      await scoresTableWriter(scores).write([
+        {
+          tenantId: 'acme',
+          projectId: 'web',
+          traceId: 't1',
+          metric: 'faithfulness',
+          score: 0.75,
+          comment: 'grounded: pass',
+        },
+      ]);
+      expect(await scores.listScores({ tenantId: 'acme', projectId: 'web' }, 't1')).toMatchObject([
+        {
+          traceId: 't1',
+          name: 'faithfulness',
+          dataType: 'numeric',
+          value: 0.75,
+          source: 'eval',
+          comment: 'grounded: pass',
+        },
+      ]);
+      expect(await scores.listScores({ tenantId: 'default', projectId: 'default' }, 't1')).toEqual([]);
+    });
+
+    it('keeps each tenant’s and project’s datasets, runs and labels apart', async () => {
+      const acme = { tenantId: 'acme', projectId: 'default' };
+      const globex = { tenantId: 'globex', projectId: 'default' };
+      await createDatasetRepository(database, acme).addItems('shared-name', [{ input: { q: 'acme' } }]);
+      await createDatasetRepository(database, globex).addItems('shared-name', [
+        { input: { q: 'globex' } },
+        { input: { q: 'globex 2' } },
+      ]);
+      expect((await createDatasetRepository(database, acme).getItems('shared-name'))?.items).toMatchObject([
+        { input: { q: 'acme' } },
+      ]);
+      expect((await createDatasetRepository(database, globex).getDataset('shared-name'))?.itemCount).toBe(2);
+      expect(
+        await createDatasetRepository(database, { tenantId: 'acme', projectId: 'other' }).listDatasets(),
+      ).toEqual([]);
+      expect(await createDatasetRepository(database, globex).deleteDataset('shared-name')).toBe(true);
+      expect(await createDatasetRepository(database, acme).getDataset('shared-name')).not.toBeNull();
+
+      const acmeRuns = createEvalRunRepository(database, acme);
+      const globexRuns = createEvalRunRepository(database, globex);
+      await acmeRuns.createRun({
+        id: 'run_acme',
+        suite: 's',
+        description: null,
+        dataset: null,
+        itemCount: 0,
+        config: {},
+      });
+      await acmeRuns.setLabel('s', 'production', 'run_acme');
+      expect(await globexRuns.getRun('run_acme')).toBeNull();
+      expect(await globexRuns.listRuns({})).toEqual([]);
+      expect(await globexRuns.resolveLabel('s', 'production')).toBeNull();
+      await globexRuns.setStatus('run_acme', 'cancelled');
+      expect((await acmeRuns.getRun('run_acme'))?.status).toBe('running');
     });
   });
 }

@@ -3,7 +3,15 @@
  * interrupted), one result row per item written as the item completes (so Ctrl-C loses nothing
  * finished and `--resume` skips it), movable labels per suite (`production`), and the response cache.
  */
-import type { ItemResult, RunRecord, RunStatus, RunSummary } from '../evals/records.js';
+import {
+  defaultEvalScope,
+  type EvalScope,
+  type ItemResult,
+  type RunProgress,
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+} from '../evals/records.js';
 import type { ResponseCacheStore } from '../evals/runner/response-cache.js';
 import type { Database } from './database.js';
 import type { EvalResultsTable, EvalRunsTable } from './eval-schema.js';
@@ -15,6 +23,8 @@ export interface NewRun {
   description: string | null;
   dataset: string | null;
   itemCount: number;
+  /** Default `running`; the API's queue creates runs `queued`. */
+  status?: RunStatus;
   config: Record<string, unknown>;
 }
 
@@ -26,12 +36,14 @@ export interface RunListQuery {
 
 export interface EvalRunRepository {
   createRun: (run: NewRun) => Promise<void>;
-  /** Marks a resumed run as running again. */
-  reopenRun: (id: string) => Promise<void>;
+  /** Sets an unfinished run's status (`queued`, `running`, `cancelled`…), clearing its finish time. */
+  setStatus: (id: string, status: RunStatus) => Promise<void>;
   saveResult: (runId: string, result: ItemResult) => Promise<void>;
   finishRun: (id: string, status: RunStatus, summary: RunSummary) => Promise<void>;
   getRun: (id: string) => Promise<RunRecord | null>;
   listRuns: (query: RunListQuery) => Promise<RunRecord[]>;
+  /** Items done so far, passed and failed: a running run's progress. */
+  progress: (runId: string) => Promise<RunProgress>;
   /** Results in item order. */
   getResults: (runId: string) => Promise<ItemResult[]>;
   setLabel: (suite: string, label: string, runId: string) => Promise<void>;
@@ -40,8 +52,18 @@ export interface EvalRunRepository {
   cache: ResponseCacheStore;
 }
 
-export function createEvalRunRepository(database: Database): EvalRunRepository {
+/** Runs and labels of one tenant and project (default: the `default` ones, as the CLI uses). */
+export function createEvalRunRepository(
+  database: Database,
+  scope: EvalScope = defaultEvalScope,
+): EvalRunRepository {
   const { db } = database;
+  const runsInScope = () =>
+    db
+      .selectFrom('eval_runs')
+      .selectAll()
+      .where('tenant_id', '=', scope.tenantId)
+      .where('project_id', '=', scope.projectId);
 
   async function labelsByRun(runIds: string[]): Promise<Map<string, string[]>> {
     const labels = new Map<string, string[]>();
@@ -62,10 +84,12 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
         .insertInto('eval_runs')
         .values({
           id: run.id,
+          tenant_id: scope.tenantId,
+          project_id: scope.projectId,
           suite: run.suite,
           description: run.description,
           dataset: run.dataset,
-          status: 'running',
+          status: run.status ?? 'running',
           started_at: Date.now(),
           finished_at: null,
           item_count: run.itemCount,
@@ -75,11 +99,13 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
         .execute();
     },
 
-    async reopenRun(id) {
+    async setStatus(id, status) {
       await db
         .updateTable('eval_runs')
-        .set({ status: 'running', finished_at: null })
+        .set({ status, finished_at: null })
         .where('id', '=', id)
+        .where('tenant_id', '=', scope.tenantId)
+        .where('project_id', '=', scope.projectId)
         .execute();
     },
 
@@ -96,11 +122,13 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
         .updateTable('eval_runs')
         .set({ status, finished_at: Date.now(), summary: toJsonText(summary) })
         .where('id', '=', id)
+        .where('tenant_id', '=', scope.tenantId)
+        .where('project_id', '=', scope.projectId)
         .execute();
     },
 
     async getRun(id) {
-      const row = await db.selectFrom('eval_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await runsInScope().where('id', '=', id).executeTakeFirst();
       if (row === undefined) return null;
       return rowToRun(row, (await labelsByRun([id])).get(id) ?? []);
     },
@@ -109,11 +137,26 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
       const limit = query.limit ?? 50;
       if (!Number.isInteger(limit) || limit < 1 || limit > 100)
         throw new RangeError(`limit must be an integer from 1 to 100, got ${limit}`);
-      let select = db.selectFrom('eval_runs').selectAll();
+      let select = runsInScope();
       if (query.suite !== undefined) select = select.where('suite', '=', query.suite);
       const rows = await select.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       const labels = await labelsByRun(rows.map((row) => row.id));
       return rows.map((row) => rowToRun(row, labels.get(row.id) ?? []));
+    },
+
+    async progress(runId) {
+      const rows = await db
+        .selectFrom('eval_results')
+        .select(['pass', 'error'])
+        .where('run_id', '=', runId)
+        .execute();
+      const passed = rows.filter((row) => row.pass === 1).length;
+      return {
+        done: rows.length,
+        passed,
+        failed: rows.length - passed,
+        errors: rows.filter((row) => row.error !== null).length,
+      };
     },
 
     async getResults(runId) {
@@ -129,9 +172,18 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
     async setLabel(suite, label, runId) {
       await db
         .insertInto('eval_run_labels')
-        .values({ suite, label, run_id: runId, updated_at: Date.now() })
+        .values({
+          tenant_id: scope.tenantId,
+          project_id: scope.projectId,
+          suite,
+          label,
+          run_id: runId,
+          updated_at: Date.now(),
+        })
         .onConflict((conflict) =>
-          conflict.columns(['suite', 'label']).doUpdateSet({ run_id: runId, updated_at: Date.now() }),
+          conflict
+            .columns(['tenant_id', 'project_id', 'suite', 'label'])
+            .doUpdateSet({ run_id: runId, updated_at: Date.now() }),
         )
         .execute();
     },
@@ -140,6 +192,8 @@ export function createEvalRunRepository(database: Database): EvalRunRepository {
       const row = await db
         .selectFrom('eval_run_labels')
         .select('run_id')
+        .where('tenant_id', '=', scope.tenantId)
+        .where('project_id', '=', scope.projectId)
         .where('suite', '=', suite)
         .where('label', '=', label)
         .executeTakeFirst();

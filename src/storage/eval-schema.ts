@@ -1,8 +1,13 @@
-/** The evaluation tables as Kysely sees them (migration 0008-evals). JSON columns are text. */
+/**
+ * The evaluation tables as Kysely sees them (migrations 0005-evals, 0006-evals-tenancy-scores). JSON
+ * columns are text. Datasets, runs and run labels belong to a tenant and project.
+ */
 import type { IntegerBoolean } from './schema.js';
 
 export interface EvalDatasetsTable {
   id: string;
+  tenant_id: string;
+  project_id: string;
   name: string;
   description: string | null;
   latest_version: number;
@@ -30,6 +35,8 @@ export interface EvalDatasetItemsTable {
 
 export interface EvalRunsTable {
   id: string;
+  tenant_id: string;
+  project_id: string;
   suite: string;
   description: string | null;
   dataset: string | null;
@@ -64,6 +71,8 @@ export interface EvalResultsTable {
 }
 
 export interface EvalRunLabelsTable {
+  tenant_id: string;
+  project_id: string;
   suite: string;
   label: string;
   run_id: string;
@@ -90,17 +99,6 @@ export interface EvalOnlineEvaluatorsTable {
   created_at: number;
 }
 
-export interface EvalOnlineScoresTable {
-  trace_id: string;
-  evaluator_id: string;
-  metric: string;
-  score: number;
-  pass: IntegerBoolean;
-  reason: string | null;
-  error: string | null;
-  created_at: number;
-}
-
 export interface EvalTables {
   eval_datasets: EvalDatasetsTable;
   eval_dataset_versions: EvalDatasetVersionsTable;
@@ -110,5 +108,4 @@ export interface EvalTables {
   eval_run_labels: EvalRunLabelsTable;
   eval_response_cache: EvalResponseCacheTable;
   eval_online_evaluators: EvalOnlineEvaluatorsTable;
-  eval_online_scores: EvalOnlineScoresTable;
 }

@@ -1,18 +1,12 @@
-/** Online evaluators (definitions and their cursor over the trace stream) and the scores they write. */
+/**
+ * Online evaluators: definitions and their cursor over the trace stream. The scores they write go to
+ * the shared scores table (`evals/online/score-writer.ts`).
+ */
 import { randomBytes } from 'node:crypto';
 import type { OnlineEvaluator, OnlineEvaluatorInput } from '../evals/online/online-evaluator-spec.js';
-import type { ScoreWriter } from '../evals/online/score-writer.js';
-import type { OnlineScore } from '../evals/records.js';
 import type { Database } from './database.js';
-import type { EvalOnlineEvaluatorsTable, EvalOnlineScoresTable } from './eval-schema.js';
-import { fromJsonText, storableText, toJsonText } from './json-text.js';
-
-export interface ScoreQuery {
-  traceId?: string;
-  evaluatorId?: string;
-  /** 1..1000, default 100. */
-  limit?: number;
-}
+import type { EvalOnlineEvaluatorsTable } from './eval-schema.js';
+import { fromJsonText, toJsonText } from './json-text.js';
 
 export interface OnlineEvalRepository {
   /** Starts at the current time: an evaluator scores traffic from its creation on. */
@@ -22,8 +16,6 @@ export interface OnlineEvalRepository {
   setEnabled: (id: string, enabled: boolean) => Promise<boolean>;
   deleteEvaluator: (id: string) => Promise<boolean>;
   advanceCursor: (id: string, cursor: { time: number; id: string }) => Promise<void>;
-  listScores: (query: ScoreQuery) => Promise<OnlineScore[]>;
-  scores: ScoreWriter;
 }
 
 /** Thrown by createEvaluator for a name already taken. */
@@ -92,33 +84,6 @@ export function createOnlineEvalRepository(database: Database): OnlineEvalReposi
         .where('id', '=', id)
         .execute();
     },
-
-    async listScores(query) {
-      const limit = query.limit ?? 100;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-        throw new RangeError(`limit must be an integer from 1 to 1000, got ${limit}`);
-      let select = db.selectFrom('eval_online_scores').selectAll();
-      if (query.traceId !== undefined) select = select.where('trace_id', '=', query.traceId);
-      if (query.evaluatorId !== undefined) select = select.where('evaluator_id', '=', query.evaluatorId);
-      const rows = await select
-        .orderBy('created_at', 'desc')
-        .orderBy('trace_id')
-        .orderBy('metric')
-        .limit(limit)
-        .execute();
-      return rows.map(rowToScore);
-    },
-
-    scores: {
-      async write(scores) {
-        if (scores.length === 0) return;
-        await db
-          .insertInto('eval_online_scores')
-          .values(scores.map(scoreToRow))
-          .onConflict((conflict) => conflict.columns(['trace_id', 'evaluator_id', 'metric']).doNothing())
-          .execute();
-      },
-    },
   };
 }
 
@@ -136,30 +101,4 @@ function rowToEvaluator(row: EvalOnlineEvaluatorsTable): OnlineEvaluator {
   if (row.judge !== null) evaluator.judge = fromJsonText(row.judge);
   if (row.embedder_model !== null) evaluator.embedder_model = row.embedder_model;
   return evaluator;
-}
-
-function scoreToRow(score: OnlineScore): EvalOnlineScoresTable {
-  return {
-    trace_id: score.traceId,
-    evaluator_id: score.evaluatorId,
-    metric: score.metric,
-    score: Number.isFinite(score.score) ? score.score : 0,
-    pass: score.pass ? 1 : 0,
-    reason: score.reason === null ? null : storableText(score.reason),
-    error: score.error === null ? null : storableText(score.error),
-    created_at: score.createdAt,
-  };
-}
-
-function rowToScore(row: EvalOnlineScoresTable): OnlineScore {
-  return {
-    traceId: row.trace_id,
-    evaluatorId: row.evaluator_id,
-    metric: row.metric,
-    score: row.score,
-    pass: row.pass === 1,
-    reason: row.reason,
-    error: row.error,
-    createdAt: row.created_at,
-  };
 }

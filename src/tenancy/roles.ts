@@ -24,7 +24,13 @@ export type Permission =
   /** Push versions, move labels, run experiments. */
   | 'prompts.write'
   /** Record scores and feedback on traces. */
-  | 'scores.write';
+  | 'scores.write'
+  /** Read eval datasets, runs, results and comparisons. */
+  | 'evals.read'
+  /** Create and change datasets; start, cancel, resume and label eval runs. */
+  | 'evals.write'
+  /** Define online evaluators (they sample every tenant's traces): granted to no role, master key only. */
+  | 'evals.online';
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set([
@@ -35,6 +41,8 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'prompts.read',
     'prompts.write',
     'scores.write',
+    'evals.read',
+    'evals.write',
   ]),
   member: new Set([
     'keys.write',
@@ -43,12 +51,23 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'prompts.read',
     'prompts.write',
     'scores.write',
+    'evals.read',
+    'evals.write',
   ]),
-  viewer: new Set(['config.read', 'usage.read', 'prompts.read']),
+  viewer: new Set(['config.read', 'usage.read', 'prompts.read', 'evals.read']),
 };
 
-/** An app's key: its own traces and spend, the prompts it serves, feedback on its answers. */
-const virtualGrants: ReadonlySet<Permission> = new Set(['usage.read', 'prompts.read', 'scores.write']);
+/**
+ * An app's key: its own traces and spend, the prompts it serves, feedback on its answers, and its
+ * project's evals (a CI job runs them with the project's key, so its limits and budgets apply).
+ */
+const virtualGrants: ReadonlySet<Permission> = new Set([
+  'usage.read',
+  'prompts.read',
+  'scores.write',
+  'evals.read',
+  'evals.write',
+]);
 
 export function can(principal: Principal, permission: Permission): boolean {
   switch (principal.kind) {

@@ -16,6 +16,8 @@ export interface AssertionResult {
   error?: string;
   /** USD spent by a judge, when any. */
   cost?: number | null;
+  /** The reference texts of a reference metric (`bleu`), for corpus-level scores. */
+  references?: string[];
 }
 
 export interface TestGrade {

@@ -28,6 +28,7 @@ export interface RawVerdict {
   reason: string;
   measured?: number;
   cost?: number | null;
+  references?: string[];
 }
 
 export class AssertionConfigError extends Error {
@@ -159,7 +160,8 @@ export function gradeDeterministic(
       };
     }
     case 'bleu': {
-      const bleu = sentenceBleu(output, references(spec, value, context));
+      const bleuReferences = references(spec, value, context);
+      const bleu = sentenceBleu(output, bleuReferences);
       const score = bleu.score / 100;
       const limit = spec.threshold ?? 0.5;
       return {
@@ -167,6 +169,8 @@ export function gradeDeterministic(
         score,
         reason: `BLEU ${bleu.score.toFixed(2)} (pass from ${(limit * 100).toFixed(0)})`,
         measured: bleu.score,
+        // Kept with the result: the run summary computes corpus BLEU from them.
+        references: bleuReferences,
       };
     }
     case 'rouge-1':

@@ -49,6 +49,7 @@ export async function gradeAssertion(spec: AssertionSpec, context: GradingContex
     };
     if (verdict.measured !== undefined) result.measured = verdict.measured;
     if (verdict.cost !== undefined) result.cost = verdict.cost;
+    if (verdict.references !== undefined) result.references = verdict.references;
     return result;
   } catch (error) {
     if (context.signal.aborted) throw error;

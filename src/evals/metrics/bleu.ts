@@ -50,25 +50,40 @@ export function corpusBleu(
       );
     }
   }
+  return segmentsBleu(
+    hypotheses.map((hypothesis, index) => ({
+      hypothesis,
+      references: references.map((stream) => stream[index] ?? ''),
+    })),
+    options,
+  );
+}
+
+/**
+ * Corpus BLEU over segments that each carry their own references (any number per segment): what an
+ * eval run has, where every item names its own reference answers.
+ *
+ * @example segmentsBleu([{ hypothesis: 'The dog bit the man.', references: ['The dog bit the man.'] }]).score // → 100
+ */
+export function segmentsBleu(
+  segments: readonly { hypothesis: string; references: readonly string[] }[],
+  options: BleuOptions = {},
+): BleuScore {
   const totals: BleuStatistics = {
     correct: new Array<number>(maxOrder).fill(0),
     total: new Array<number>(maxOrder).fill(0),
     hypothesisLength: 0,
     referenceLength: 0,
   };
-  hypotheses.forEach((hypothesis, index) => {
-    const segment = segmentStatistics(
-      hypothesis,
-      references.map((stream) => stream[index] ?? ''),
-      options.tokenize ?? true,
-    );
+  for (const { hypothesis, references } of segments) {
+    const segment = segmentStatistics(hypothesis, references, options.tokenize ?? true);
     for (let order = 0; order < maxOrder; order += 1) {
       totals.correct[order] = (totals.correct[order] ?? 0) + (segment.correct[order] ?? 0);
       totals.total[order] = (totals.total[order] ?? 0) + (segment.total[order] ?? 0);
     }
     totals.hypothesisLength += segment.hypothesisLength;
     totals.referenceLength += segment.referenceLength;
-  });
+  }
   return computeBleu(totals, options.effectiveOrder ?? false);
 }
 

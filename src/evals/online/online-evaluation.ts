@@ -2,7 +2,8 @@
  * Online evaluation: every poll, each enabled evaluator reads the production traces that arrived since
  * its cursor (through the trace repository, filtered as configured), samples them by a hash of the
  * trace id at its rate, grades the sampled answers with its assertions (judges and embedders called
- * through the gateway), and writes one score per assertion onto the trace. Traces younger than
+ * through the gateway), and writes one score per graded assertion onto the trace, in the trace's
+ * tenant and project (an assertion that could not be graded is logged, not scored 0). Traces younger than
  * `settleMs` wait for the next poll, so a slow request written late is not skipped. Eval traffic
  * (`metadata.gatehouse_eval`) is never sampled, or judges would grade themselves.
  */
@@ -14,9 +15,9 @@ import { traceAnswer, traceQuestion } from '../datasets/trace-content.js';
 import { createEvaluationServices } from '../evaluation-services.js';
 import { gradeTest } from '../grading/grade-test.js';
 import type { ModelClient } from '../model-client.js';
-import type { OnlineScore } from '../records.js';
+import { defaultProjectId, defaultTenantId } from '../../tenancy/model.js';
 import type { OnlineEvaluator } from './online-evaluator-spec.js';
-import type { ScoreWriter } from './score-writer.js';
+import type { OnlineScore, ScoreWriter } from './score-writer.js';
 
 export interface OnlineEvaluatorStore {
   listEvaluators(): Promise<OnlineEvaluator[]>;
@@ -90,17 +91,27 @@ export function startOnlineEvaluation(options: OnlineEvaluationOptions): OnlineE
           embedder: services.embedder,
           signal,
         });
-        const now = Date.now();
+        const graded = grade.assertions.filter((assertion) => assertion.error === undefined);
+        for (const assertion of grade.assertions) {
+          if (assertion.error !== undefined)
+            options.logger.warn(
+              {
+                evaluator: evaluator.name,
+                trace: trace.id,
+                metric: assertion.metric,
+                error: assertion.error,
+              },
+              'online evaluator could not grade an assertion',
+            );
+        }
         await options.scores.write(
-          grade.assertions.map((assertion): OnlineScore => ({
+          graded.map((assertion): OnlineScore => ({
+            tenantId: trace.tenantId ?? defaultTenantId,
+            projectId: trace.projectId ?? defaultProjectId,
             traceId: trace.id,
-            evaluatorId: evaluator.id,
             metric: assertion.metric,
             score: assertion.score,
-            pass: assertion.pass,
-            reason: assertion.reason === '' ? null : assertion.reason,
-            error: assertion.error ?? null,
-            createdAt: now,
+            comment: `${evaluator.name}: ${assertion.pass ? 'pass' : 'fail'}${assertion.reason === '' ? '' : ` — ${assertion.reason}`}`,
           })),
         );
         scored += 1;

@@ -40,6 +40,19 @@ export function renderMarkdown(data: ReportData): string {
         `| ${cell(metric.metric)} | ${metric.mean.toFixed(4)} | ${percent(metric.passRate)} | ${metric.count} |`,
       );
   }
+  if (summary.corpusBleu !== undefined) {
+    lines.push(
+      '',
+      '### Corpus BLEU',
+      '',
+      '| target | prompt | BLEU | precisions 1-4 | BP | items |',
+      '|---|---|---:|---|---:|---:|',
+    );
+    for (const bleu of summary.corpusBleu)
+      lines.push(
+        `| ${cell(bleu.target)} | ${cell(bleu.promptId)} | ${bleu.score.toFixed(2)} | ${bleu.precisions.map((precision) => precision.toFixed(1)).join('/')} | ${bleu.brevityPenalty.toFixed(3)} | ${bleu.segments} |`,
+      );
+  }
   const failing = data.results.filter((result) => !result.pass);
   if (failing.length > 0) {
     lines.push(

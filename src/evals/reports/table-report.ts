@@ -41,6 +41,22 @@ export function renderTable(data: ReportData): string {
       ]),
     );
   }
+  if (summary.corpusBleu !== undefined) {
+    lines.push(
+      '',
+      ...formatColumns([
+        ['corpus BLEU', 'prompt', 'BLEU', 'precisions 1-4', 'BP', 'items'],
+        ...summary.corpusBleu.map((bleu) => [
+          bleu.target,
+          bleu.promptId,
+          bleu.score.toFixed(2),
+          bleu.precisions.map((precision) => precision.toFixed(1)).join('/'),
+          bleu.brevityPenalty.toFixed(3),
+          String(bleu.segments),
+        ]),
+      ]),
+    );
+  }
   if (data.comparison !== null) {
     const { result, baselineRunId } = data.comparison;
     lines.push(

@@ -7,7 +7,9 @@ import { gradeTest } from '../grading/grade-test.js';
 import type { ChatMessage, ModelClient } from '../model-client.js';
 import type { ItemResult } from '../records.js';
 import { renderTemplate } from '../template.js';
-import type { TestCase } from '../suite/test-case.js';
+import { renderTemplate as renderRegistryTemplate } from '../../prompts/template.js';
+import type { ChatMessage as CanonicalMessage } from '../../providers/canonical.js';
+import { isInlinePrompt, type PromptTemplate, type TestCase } from '../suite/test-case.js';
 import type { PlannedItem } from './run-plan.js';
 
 export interface ItemServices extends EvaluationServices {
@@ -20,17 +22,17 @@ export async function runItem(
   signal: AbortSignal,
 ): Promise<ItemResult> {
   const { test, prompt, target } = item;
-  const vars = templateVars(test);
-  const messages: ChatMessage[] = prompt.messages.map((message) => ({
-    role: message.role,
-    content: renderTemplate(message.content, vars),
-  }));
+  let messages: ChatMessage[];
+  try {
+    messages = renderPrompt(prompt, templateVars(test));
+  } catch (error) {
+    // A registry prompt refuses a missing or mistyped variable: that item's error, not the run's.
+    return failedResult(item, (error as Error).message);
+  }
+  const params = isInlinePrompt(prompt) ? target.config : { ...prompt.params, ...target.config };
   let call;
   try {
-    call = await services.client.chat(
-      { model: target.model, messages, params: target.config, purpose: 'target' },
-      signal,
-    );
+    call = await services.client.chat({ model: target.model, messages, params, purpose: 'target' }, signal);
   } catch (error) {
     if (signal.aborted) throw error;
     return failedResult(item, (error as Error).message);
@@ -60,6 +62,35 @@ export async function runItem(
     cached: call.cached,
     assertions: grade.assertions,
   };
+}
+
+/**
+ * Inline prompts render with the suite's `{{var}}` templates; registry prompts with the registry's
+ * (mustache, includes, declared variables checked), given `context` and `expected` only when the
+ * version declares them (a version that rejects undeclared variables would refuse them).
+ */
+function renderPrompt(prompt: PromptTemplate, vars: Record<string, unknown>): ChatMessage[] {
+  if (isInlinePrompt(prompt)) {
+    return prompt.messages.map((message) => ({
+      role: message.role,
+      content: renderTemplate(message.content, vars),
+    }));
+  }
+  const declared = new Set(prompt.render.variables.map((variable) => variable.name));
+  const values = Object.fromEntries(
+    Object.entries(vars).filter(
+      ([name]) => declared.has(name) || (name !== 'context' && name !== 'expected'),
+    ),
+  );
+  return renderRegistryTemplate(prompt.render, values).map((message) => ({
+    role: message.role === 'user' || message.role === 'assistant' ? message.role : 'system',
+    content: messageText(message.content),
+  }));
+}
+
+function messageText(content: CanonicalMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return (content ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 /**

@@ -1,5 +1,9 @@
-/** A run's summary from its results: pass rate, mean score, cost, latency, and per-metric aggregates. */
-import type { ItemResult, MetricSummary, RunSummary } from '../records.js';
+/**
+ * A run's summary from its results: pass rate, mean score, cost, latency, per-metric aggregates, and
+ * corpus BLEU per prompt and target where items have `bleu` assertions.
+ */
+import { segmentsBleu } from '../metrics/bleu.js';
+import type { CorpusBleuSummary, ItemResult, MetricSummary, RunSummary } from '../records.js';
 
 export function summarize(results: readonly ItemResult[], durationMs: number): RunSummary {
   const passed = results.filter((result) => result.pass).length;
@@ -21,6 +25,7 @@ export function summarize(results: readonly ItemResult[], durationMs: number): R
     passRate: entry.passed / entry.count,
     count: entry.count,
   }));
+  const corpusBleu = corpusBleuOf(results);
   return {
     items: results.length,
     passed,
@@ -36,6 +41,36 @@ export function summarize(results: readonly ItemResult[], durationMs: number): R
       latencies.length === 0 ? null : latencies.reduce((sum, latency) => sum + latency, 0) / latencies.length,
     cachedItems: results.filter((result) => result.cached).length,
     metrics: metricSummaries,
+    ...(corpusBleu.length === 0 ? {} : { corpusBleu }),
     durationMs,
   };
+}
+
+/** Each graded item's first `bleu` assertion is one segment of its prompt and target's corpus. */
+function corpusBleuOf(results: readonly ItemResult[]): CorpusBleuSummary[] {
+  const corpora = new Map<
+    string,
+    { target: string; promptId: string; segments: { hypothesis: string; references: string[] }[] }
+  >();
+  for (const result of results) {
+    const bleu = result.assertions.find(
+      (assertion) => assertion.type.replace(/^not-/, '') === 'bleu' && assertion.references !== undefined,
+    );
+    if (bleu?.references === undefined || result.output === null) continue;
+    const key = `${result.promptId}\u0000${result.target}`;
+    const corpus = corpora.get(key) ?? { target: result.target, promptId: result.promptId, segments: [] };
+    corpus.segments.push({ hypothesis: result.output, references: bleu.references });
+    corpora.set(key, corpus);
+  }
+  return [...corpora.values()].map(({ target, promptId, segments }) => {
+    const score = segmentsBleu(segments);
+    return {
+      target,
+      promptId,
+      score: score.score,
+      precisions: score.precisions,
+      brevityPenalty: score.brevityPenalty,
+      segments: segments.length,
+    };
+  });
 }

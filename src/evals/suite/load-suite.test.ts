@@ -35,7 +35,7 @@ describe('suite files', () => {
     );
     expect(suite.name).toBe('capitals');
     expect(suite.targets).toEqual([{ model: 'mock', label: 'mock', config: {} }]);
-    expect(suite.prompts[0]?.messages).toEqual([
+    expect(suite.prompts[0]).toHaveProperty('messages', [
       { role: 'user', content: 'What is the capital of {{country}}?' },
     ]);
     expect(suite.tests?.map((test) => [test.key, test.assert.map((a) => a.type)])).toEqual([
@@ -69,5 +69,51 @@ describe('suite files', () => {
       'suite.yaml:1:1: targets: give at least one target (a gateway model)',
       'suite.yaml:1:1: tests: give `tests` or a `dataset`',
     ]);
+  });
+
+  it('reads registry prompt references, named after the prompt so versions pair up', () => {
+    const suite = parseSuiteText(
+      [
+        'prompts:',
+        '  - prompt:support-answer@production',
+        '  - { id: candidate, prompt: support-answer@7 }',
+        '  - prompt:footer',
+        'targets: [mock]',
+        'tests: [{ vars: { question: hi } }]',
+      ].join('\n'),
+      'suite.yaml',
+    );
+    expect(suite.prompts).toEqual([
+      { id: 'support-answer', reference: { name: 'support-answer', label: 'production', version: null } },
+      { id: 'candidate', reference: { name: 'support-answer', label: null, version: 7 } },
+      { id: 'footer', reference: { name: 'footer', label: 'production', version: null } },
+    ]);
+  });
+
+  it('reports bad prompt references with their line and column', () => {
+    expect(
+      problems(
+        [
+          'prompts:',
+          '  - prompt:support answer',
+          '  - { prompt: "x@Staging" }',
+          '  - { raw: "hi", prompt: x }',
+          'targets: [mock]',
+          'tests: []',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'suite.yaml:2:5: prompts[0]: "support answer" is not a prompt reference: use name, name@label (lower case) or name@version',
+      'suite.yaml:3:15: prompts[1].prompt: "x@Staging" is not a prompt reference: use name, name@label (lower case) or name@version',
+      'suite.yaml:4:5: prompts[2]: give exactly one of `raw`, `messages` or `prompt`',
+    ]);
+  });
+
+  it('refuses file:// tests in a suite sent to the API', () => {
+    expect(() =>
+      parseSuiteText('prompts: [hi]\ntargets: [mock]\ntests: file://tests.jsonl\n', 'api.yaml', {
+        readFiles: false,
+      }),
+    ).toThrow(/file:\/\/ tests need a suite file/);
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { parsePromptReference, promptModelPrefix } from '../../prompts/reference.js';
 import { formatFromPath, parseDatasetFile } from '../datasets/dataset-files.js';
 import type { DatasetItem } from '../datasets/dataset-item.js';
 import {
@@ -15,7 +16,7 @@ import {
   type SuiteFile,
   type TestSpec,
 } from './suite-schema.js';
-import type { PromptTemplate, Target, TestCase } from './test-case.js';
+import type { SuitePrompt, Target, TestCase } from './test-case.js';
 
 export class SuiteError extends Error {
   override name = 'SuiteError';
@@ -33,7 +34,8 @@ export interface Suite {
   description?: string;
   /** Absolute path of the suite file, or null for a suite given as an object. */
   path: string | null;
-  prompts: PromptTemplate[];
+  /** Inline prompts, and registry prompts that a run pins to exact versions. */
+  prompts: SuitePrompt[];
   targets: Target[];
   /** Inline or file tests; null when the suite names a dataset instead. */
   tests: TestCase[] | null;
@@ -60,7 +62,11 @@ export function loadSuiteFile(path: string): Suite {
   return parseSuiteText(text, absolute);
 }
 
-export function parseSuiteText(text: string, path: string): Suite {
+/**
+ * `path` names the suite in problems and is where `file://` tests are read from; `readFiles: false`
+ * (a suite sent to the API) refuses `file://` tests instead.
+ */
+export function parseSuiteText(text: string, path: string, options: { readFiles?: boolean } = {}): Suite {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const where = (offset: number): string => {
@@ -81,7 +87,23 @@ export function parseSuiteText(text: string, path: string): Suite {
     });
     throw new SuiteError(problems.join('\n'), problems);
   }
-  return resolveSuite(parsed.data, path);
+  return resolveSuite(parsed.data, options.readFiles === false ? null : path, basename(path, extname(path)));
+}
+
+/**
+ * A suite given as a JSON object (the API), checked like a file; problems name the path
+ * (`tests[0].assert[1].type: …`).
+ */
+export function parseSuiteObject(value: unknown, name: string): Suite {
+  const parsed = suiteSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const pathText = formatPath(issue.path);
+      return `${pathText === '' ? '' : `${pathText}: `}${issue.message}`;
+    });
+    throw new SuiteError(problems.join('\n'), problems);
+  }
+  return resolveSuite(parsed.data, null, name);
 }
 
 /** The offset of the deepest node of `path` that exists (the key itself when the value is missing). */
@@ -101,12 +123,14 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function resolveSuite(file: SuiteFile, path: string): Suite {
+/** `path` is null for a suite that is not a file: it cannot read tests from `file://`. */
+function resolveSuite(file: SuiteFile, path: string | null, defaultName: string): Suite {
   const defaultTest = file.defaultTest ?? {};
   let tests: TestCase[] | null = null;
   if (Array.isArray(file.tests)) {
     tests = file.tests.map((test, index) => toTestCase(test, index, defaultTest));
   } else if (typeof file.tests === 'string') {
+    if (path === null) throw new SuiteError('tests: file:// tests need a suite file; give the tests inline');
     const testsPath = resolve(dirname(path), file.tests.slice('file://'.length));
     let items: DatasetItem[];
     try {
@@ -117,15 +141,10 @@ function resolveSuite(file: SuiteFile, path: string): Suite {
     tests = items.map((item, index) => itemToTestCase(item, index, defaultTest));
   }
   return {
-    name: file.name ?? basename(path, extname(path)),
+    name: file.name ?? defaultName,
     ...(file.description === undefined ? {} : { description: file.description }),
     path,
-    prompts: file.prompts.map((prompt, index) => {
-      const id = typeof prompt === 'string' ? `prompt-${index + 1}` : (prompt.id ?? `prompt-${index + 1}`);
-      if (typeof prompt === 'string') return { id, messages: [{ role: 'user', content: prompt }] };
-      const messages = prompt.messages ?? [{ role: 'user' as const, content: prompt.raw ?? '' }];
-      return { id, messages };
-    }),
+    prompts: file.prompts.map((prompt, index) => toSuitePrompt(prompt, index)),
     targets: (file.targets ?? file.providers ?? []).map((target) =>
       typeof target === 'string'
         ? { model: target, label: target, config: {} }
@@ -139,6 +158,35 @@ function resolveSuite(file: SuiteFile, path: string): Suite {
     ...(file.evaluate?.concurrency === undefined ? {} : { concurrency: file.evaluate.concurrency }),
     ...(file.evaluate?.timeout_ms === undefined ? {} : { timeoutMs: file.evaluate.timeout_ms }),
   };
+}
+
+/**
+ * A registry prompt's default id is its name (not the label or version), so runs of the same suite at
+ * two versions pair up item by item.
+ */
+function toSuitePrompt(prompt: SuiteFile['prompts'][number], index: number): SuitePrompt {
+  const fallbackId = `prompt-${index + 1}`;
+  if (typeof prompt === 'string') {
+    if (!prompt.startsWith(promptModelPrefix))
+      return { id: fallbackId, messages: [{ role: 'user', content: prompt }] };
+    const reference = parseValidReference(prompt.slice(promptModelPrefix.length));
+    return { id: reference.name, reference };
+  }
+  if (prompt.prompt !== undefined) {
+    const reference = parseValidReference(prompt.prompt);
+    return { id: prompt.id ?? reference.name, reference };
+  }
+  return {
+    id: prompt.id ?? fallbackId,
+    messages: prompt.messages ?? [{ role: 'user' as const, content: prompt.raw ?? '' }],
+  };
+}
+
+/** The schema checked the reference already. */
+function parseValidReference(text: string): NonNullable<ReturnType<typeof parsePromptReference>> {
+  const reference = parsePromptReference(text);
+  if (reference === null) throw new SuiteError(`"${text}" is not a prompt reference`);
+  return reference;
 }
 
 function toTestCase(test: TestSpec, index: number, defaults: Partial<TestSpec>): TestCase {

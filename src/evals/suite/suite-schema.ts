@@ -5,6 +5,7 @@
  * `weight` and `metric`. Differences from Promptfoo are listed in docs/evals.md.
  */
 import { z } from 'zod';
+import { parsePromptReference, promptModelPrefix } from '../../prompts/reference.js';
 import { levenshtein } from '../metrics/levenshtein.js';
 import { parseAssertionType, assertionTypes } from './assertion-types.js';
 
@@ -13,14 +14,56 @@ const messageSchema = z.strictObject({
   content: z.string().describe('Template text; `{{var}}` is replaced by the test variable.'),
 });
 
-const promptSchema = z.union([
-  z.string().min(1).describe('A user message template.'),
-  z.strictObject({
-    id: z.string().min(1).optional().describe('Name of the prompt in reports (default prompt-1, prompt-2…).'),
-    raw: z.string().min(1).optional().describe('A user message template.'),
-    messages: z.array(messageSchema).min(1).optional().describe('A chat template.'),
-  }),
-]);
+const promptSchema = z
+  .union([
+    z
+      .string()
+      .min(1)
+      .describe(
+        'A user message template, or a registry prompt: `prompt:name`, `prompt:name@label`, `prompt:name@7`.',
+      ),
+    z.strictObject({
+      id: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Name of the prompt in reports (default prompt-1, prompt-2…; a registry prompt’s name).'),
+      raw: z.string().min(1).optional().describe('A user message template.'),
+      messages: z.array(messageSchema).min(1).optional().describe('A chat template.'),
+      prompt: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('A registry prompt, `name`, `name@label` or `name@7` (a label defaults to production).'),
+    }),
+  ])
+  .superRefine((prompt, context) => {
+    if (typeof prompt === 'string') {
+      if (prompt.startsWith(promptModelPrefix))
+        checkReference(prompt.slice(promptModelPrefix.length), [], context);
+      return;
+    }
+    const given = (['raw', 'messages', 'prompt'] as const).filter((key) => prompt[key] !== undefined);
+    if (given.length !== 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'give exactly one of `raw`, `messages` or `prompt`',
+      });
+    }
+    if (prompt.prompt !== undefined) checkReference(prompt.prompt, ['prompt'], context);
+  });
+
+/** A registry reference must parse like the gateway's `prompt:` model reference. */
+function checkReference(text: string, path: string[], context: z.RefinementCtx): void {
+  if (parsePromptReference(text) === null) {
+    context.addIssue({
+      code: 'custom',
+      path,
+      message: `"${text}" is not a prompt reference: use name, name@label (lower case) or name@version`,
+    });
+  }
+}
 
 export const suiteJudgeSchema = z.strictObject({
   model: z.string().min(1).describe('Gateway model that grades.'),
@@ -98,7 +141,10 @@ export const suiteSchema = z
   .strictObject({
     description: z.string().optional().describe('What the suite checks.'),
     name: z.string().min(1).optional().describe('Name runs are grouped under (default the file name).'),
-    prompts: z.array(promptSchema).min(1).describe('Prompt templates; every test runs with each.'),
+    prompts: z
+      .array(promptSchema)
+      .min(1)
+      .describe('Prompt templates or registry prompts; every test runs with each.'),
     targets: z.array(targetSchema).min(1).optional().describe('Models under test; every test runs on each.'),
     providers: z.array(targetSchema).min(1).optional().describe('Promptfoo spelling of `targets`.'),
     tests: z

@@ -2,7 +2,7 @@
  * `/api/datasets`: versioned eval datasets for the UI and scripts — list, create, read a version's
  * items, add items (a new version), export as JSONL or CSV, create items from traces, delete.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { formatDatasetFile } from '../../evals/datasets/dataset-files.js';
 import { datasetItemSchema } from '../../evals/datasets/dataset-item.js';
@@ -11,6 +11,10 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { DatasetRepository } from '../../storage/dataset-repository.js';
 import type { TraceRepository } from '../../storage/trace-repository.js';
 import type { TraceRecord } from '../../telemetry/model.js';
+import type { EvalScope } from '../../evals/records.js';
+import { scopeOf } from '../../tenancy/roles.js';
+import { principalOf } from '../auth.js';
+import { controlPlaneScope } from '../control-plane-scope.js';
 import { parseBody } from '../request-schemas.js';
 
 const datasetName = z
@@ -52,11 +56,18 @@ const fromTracesBody = z
     path: ['trace_ids'],
   });
 
+/**
+ * Datasets live in the caller's tenant and project; traces turned into items must be the caller's too
+ * (another tenant's trace is unknown, 404).
+ */
 export function registerDatasetRoutes(
   app: FastifyInstance,
-  datasets: DatasetRepository,
+  datasetsIn: (scope: EvalScope) => DatasetRepository,
   traces: TraceRepository,
 ): void {
+  const read = (request: FastifyRequest) => datasetsIn(controlPlaneScope(request, 'evals.read'));
+  const write = (request: FastifyRequest) => datasetsIn(controlPlaneScope(request, 'evals.write'));
+
   const notFound = (name: string, version?: number): GatewayError =>
     new GatewayError(
       'not_found',
@@ -64,9 +75,10 @@ export function registerDatasetRoutes(
       { param: 'name' },
     );
 
-  app.get('/api/datasets', async () => ({ data: await datasets.listDatasets() }));
+  app.get('/api/datasets', async (request) => ({ data: await read(request).listDatasets() }));
 
   app.post('/api/datasets', async (request, reply) => {
+    const datasets = write(request);
     const body = parseBody<z.infer<typeof createBody>>(createBody, request.body);
     if ((await datasets.getDataset(body.name)) !== null) {
       throw new GatewayError(
@@ -83,12 +95,14 @@ export function registerDatasetRoutes(
   });
 
   app.get<{ Params: { name: string } }>('/api/datasets/:name', async (request) => {
+    const datasets = read(request);
     const dataset = await datasets.getDataset(request.params.name);
     if (dataset === null) throw notFound(request.params.name);
     return { ...dataset, versions: await datasets.listVersions(request.params.name) };
   });
 
   app.get<{ Params: { name: string } }>('/api/datasets/:name/items', async (request) => {
+    const datasets = read(request);
     const query = parseBody<z.infer<typeof versionQuery>>(versionQuery, { ...(request.query as object) });
     const found = await datasets.getItems(request.params.name, query.version);
     if (found === null) throw notFound(request.params.name, query.version);
@@ -96,6 +110,7 @@ export function registerDatasetRoutes(
   });
 
   app.post<{ Params: { name: string } }>('/api/datasets/:name/items', async (request, reply) => {
+    const datasets = write(request);
     const body = parseBody<z.infer<typeof addItemsBody>>(addItemsBody, request.body);
     if ((await datasets.getDataset(request.params.name)) === null) throw notFound(request.params.name);
     const version = await datasets.addItems(request.params.name, body.items, {
@@ -106,6 +121,7 @@ export function registerDatasetRoutes(
   });
 
   app.get<{ Params: { name: string } }>('/api/datasets/:name/export', async (request, reply) => {
+    const datasets = read(request);
     const query = parseBody<z.infer<typeof exportQuery>>(exportQuery, { ...(request.query as object) });
     const found = await datasets.getItems(request.params.name, query.version);
     if (found === null) throw notFound(request.params.name, query.version);
@@ -122,6 +138,8 @@ export function registerDatasetRoutes(
   });
 
   app.post<{ Params: { name: string } }>('/api/datasets/:name/from-traces', async (request, reply) => {
+    const datasets = write(request);
+    const traceScope = scopeOf(principalOf(request));
     const name = datasetName.safeParse(request.params.name);
     if (!name.success)
       throw new GatewayError(
@@ -134,14 +152,14 @@ export function registerDatasetRoutes(
     if (body.trace_ids !== undefined) {
       found = [];
       for (const id of body.trace_ids) {
-        const detail = await traces.getTrace(id);
+        const detail = await traces.getTrace(id, traceScope);
         if (detail === null)
           throw new GatewayError('not_found', `No trace with id ${id}.`, { param: 'trace_ids' });
         found.push(detail.trace);
       }
     } else {
       const filter = body.filter ?? { limit: 20 };
-      found = (await traces.listTraces(filter)).data;
+      found = (await traces.listTraces({ ...filter, scope: traceScope })).data;
     }
     if (found.length === 0)
       throw new GatewayError('not_found', 'No trace matched the filter.', { param: 'filter' });
@@ -152,6 +170,7 @@ export function registerDatasetRoutes(
   });
 
   app.delete<{ Params: { name: string } }>('/api/datasets/:name', async (request, reply) => {
+    const datasets = write(request);
     if (!(await datasets.deleteDataset(request.params.name))) throw notFound(request.params.name);
     return reply.code(204).send();
   });

@@ -1,8 +1,8 @@
 /**
- * `/api/online-evaluators`: evaluators that sample production traces and score them, and
- * `/api/eval-scores`: the scores they wrote, by trace or evaluator.
+ * `/api/online-evaluators`: evaluators that sample production traces and score them. Their scores are
+ * in the shared scores table (`GET /api/scores?trace_id=…`, source `eval`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   onlineEvaluatorInputSchema,
@@ -10,22 +10,26 @@ import {
 } from '../../evals/online/online-evaluator-spec.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { DuplicateEvaluatorError, type OnlineEvalRepository } from '../../storage/online-eval-repository.js';
+import { requirePermission } from '../../tenancy/roles.js';
+import { principalOf } from '../auth.js';
 import { parseBody } from '../request-schemas.js';
 
 const patchBody = z.strictObject({ enabled: z.boolean() });
-const scoreQuery = z.strictObject({
-  trace_id: z.string().optional(),
-  evaluator_id: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
 
 export function registerOnlineEvaluatorRoutes(app: FastifyInstance, online: OnlineEvalRepository): void {
+  // Evaluators sample every tenant's traces: only the operator (master key) sees or defines them.
+  const operator = (request: FastifyRequest): void => requirePermission(principalOf(request), 'evals.online');
+
   const notFound = (id: string): GatewayError =>
     new GatewayError('not_found', `No online evaluator ${id}.`, { param: 'id' });
 
-  app.get('/api/online-evaluators', async () => ({ data: await online.listEvaluators() }));
+  app.get('/api/online-evaluators', async (request) => {
+    operator(request);
+    return { data: await online.listEvaluators() };
+  });
 
   app.post('/api/online-evaluators', async (request, reply) => {
+    operator(request);
     const body = parseBody<OnlineEvaluatorInput>(onlineEvaluatorInputSchema, request.body);
     try {
       return await reply.code(201).send(await online.createEvaluator(body));
@@ -37,12 +41,14 @@ export function registerOnlineEvaluatorRoutes(app: FastifyInstance, online: Onli
   });
 
   app.get<{ Params: { id: string } }>('/api/online-evaluators/:id', async (request) => {
+    operator(request);
     const evaluator = await online.getEvaluator(request.params.id);
     if (evaluator === null) throw notFound(request.params.id);
     return evaluator;
   });
 
   app.patch<{ Params: { id: string } }>('/api/online-evaluators/:id', async (request) => {
+    operator(request);
     const body = parseBody<z.infer<typeof patchBody>>(patchBody, request.body);
     const evaluator = await online.getEvaluator(request.params.id);
     if (evaluator === null) throw notFound(request.params.id);
@@ -51,23 +57,10 @@ export function registerOnlineEvaluatorRoutes(app: FastifyInstance, online: Onli
   });
 
   app.delete<{ Params: { id: string } }>('/api/online-evaluators/:id', async (request, reply) => {
+    operator(request);
     const evaluator = await online.getEvaluator(request.params.id);
     if (evaluator === null || !(await online.deleteEvaluator(evaluator.id)))
       throw notFound(request.params.id);
     return reply.code(204).send();
-  });
-
-  app.get('/api/eval-scores', async (request) => {
-    const query = parseBody<z.infer<typeof scoreQuery>>(scoreQuery, { ...(request.query as object) });
-    if (query.trace_id === undefined && query.evaluator_id === undefined) {
-      throw new GatewayError('invalid_request', 'Give trace_id or evaluator_id.', { param: 'trace_id' });
-    }
-    return {
-      data: await online.listScores({
-        limit: query.limit,
-        ...(query.trace_id === undefined ? {} : { traceId: query.trace_id }),
-        ...(query.evaluator_id === undefined ? {} : { evaluatorId: query.evaluator_id }),
-      }),
-    };
   });
 }

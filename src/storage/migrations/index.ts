@@ -9,6 +9,7 @@ import { tenancyTables } from './0003-tenancy.js';
 import { promptTables } from './0004-prompts.js';
 import { evalTables } from './0005-evals.js';
 import { pendingScores } from './0006-pending-scores.js';
+import { evalTenancyScores } from './0007-evals-tenancy-scores.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0004-prompts': promptTables,
   '0005-evals': evalTables,
   '0006-pending-scores': pendingScores,
+  '0007-evals-tenancy-scores': evalTenancyScores,
 };
