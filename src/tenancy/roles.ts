@@ -24,7 +24,9 @@ export type Permission =
   /** Push versions, move labels, run experiments. */
   | 'prompts.write'
   /** Record scores and feedback on traces. */
-  | 'scores.write';
+  | 'scores.write'
+  /** List, label and export the guardrails' human review queue (it holds request and answer text). */
+  | 'guardrails.review';
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set([
@@ -35,6 +37,7 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'prompts.read',
     'prompts.write',
     'scores.write',
+    'guardrails.review',
   ]),
   member: new Set([
     'keys.write',
@@ -43,6 +46,7 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'prompts.read',
     'prompts.write',
     'scores.write',
+    'guardrails.review',
   ]),
   viewer: new Set(['config.read', 'usage.read', 'prompts.read']),
 };
