@@ -232,7 +232,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       flushIntervalMs: config.telemetry.flush_interval_ms,
       batchSize: config.telemetry.batch_size,
       maxQueue: config.telemetry.max_queue,
-      logger,
+      // Its failures are logged as the writer's, tagged so they are not mistaken for trace writes.
+      logger: logger.child({ writer: 'guardrail-review-queue' }),
     });
     const reviewWriter = reviewQueue;
     const pipeline = createPipeline({
