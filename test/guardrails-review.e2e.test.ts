@@ -2,12 +2,14 @@
  * The guardrails' human review queue through the real server, on SQLite and PostgreSQL: a flagged
  * request lands in its tenant's queue (a passing one does not), is listed with filters and cursor
  * pages, labelled with who labelled it, and exported as JSONL training data; the queue is invisible
- * to other tenants and closed to viewers and virtual keys; the CLI drives the same API.
+ * to other tenants and closed to viewers and virtual keys; the CLI drives the same API; a failing
+ * review store never fails a request, and what was queued meanwhile is stored once it is back.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenantWithKey, type Created } from './helpers/admin-client.js';
 import { masterKey, startStack, type Stack } from './helpers/stack.js';
@@ -254,14 +256,32 @@ describe.each(await storesUnderTest())('review queue on %s', { timeout: 60_000 }
     const refused = await call(stack.url, 'GET', '/api/guardrails/review', { key: viewer.body.key ?? '' });
     expect(refused.status).toBe(403);
   });
+
+  it('keeps serving while the review store fails, and stores the queued items once it is back', async () => {
+    const { db } = stack.gatehouse.database;
+    await sql`alter table guardrail_review_items rename to guardrail_review_items_away`.execute(db);
+    const flagged = await call(stack.url, 'POST', '/v1/chat/completions', {
+      body: { model: 'gpt-watch', messages: [{ role: 'user', content: secondAttack }] },
+    });
+    expect(flagged.status).toBe(200);
+    expect(flagged.headers.get('x-gatehouse-guardrails')).toBe('policy=watch; fired=injection:flag');
+    // The writer (flushing every 10 ms here) fails meanwhile; only the queue's own API is down.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await call(stack.url, 'GET', '/api/guardrails/review')).status).toBe(500);
+    await sql`alter table guardrail_review_items_away rename to guardrail_review_items`.execute(db);
+    await waitFor(async () => {
+      const reply = await call<Page>(stack.url, 'GET', '/api/guardrails/review?status=unlabelled');
+      return reply.body.data.some((item) => item.traceId === flagged.headers.get('x-gatehouse-trace-id'));
+    });
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (let attempt = 0; attempt < 500; attempt++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error('condition not met in 4 s');
+  throw new Error('condition not met in 10 s');
 }
 
 function gatehouse(
