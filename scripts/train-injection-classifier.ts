@@ -7,8 +7,14 @@
  * as benign). A quarter of every set (by a hash of the text) is held out and never trained on.
  * The decision threshold is chosen on out-of-fold scores of the training part (5-fold), as the lowest
  * probability that keeps benign false positives at or under 1% — never on the held-out part.
+ *
+ * `--extra FILE` (repeatable): more training examples as JSONL, one `{"text": …, "label": 0|1}` per
+ * line — the export of the guardrails' review queue (`gatehouse guardrails review export`, or
+ * `GET /api/guardrails/review/export`). Lines with a `check_type` other than `injection` are skipped;
+ * texts of the held-out part are never trained on.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { extractHashedNgrams } from '../src/guardrails/injection/hashed-ngrams.js';
 import type { HashedNgramOptions, SparseVector } from '../src/guardrails/injection/hashed-ngrams.js';
 import type { InjectionModel } from '../src/guardrails/injection/injection-classifier.js';
@@ -117,9 +123,31 @@ function chooseThreshold(scored: { p: number; y: 0 | 1 }[]): number {
   return Math.min(0.99, Math.max(0.01, boundary + 1e-4));
 }
 
+/** Labelled examples from review-queue exports (JSONL). */
+function loadExtra(path: string): LabelledPrompt[] {
+  const prompts: LabelledPrompt[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      const record = JSON.parse(line) as { text?: unknown; label?: unknown; check_type?: unknown };
+      if (typeof record.text !== 'string' || (record.label !== 0 && record.label !== 1)) {
+        throw new Error(`${path}:${index + 1}: expected {"text": string, "label": 0 or 1}`);
+      }
+      if (record.check_type !== undefined && record.check_type !== 'injection') return;
+      prompts.push({ text: record.text, label: record.label, source: 'review' });
+    });
+  return prompts;
+}
+
 function main(): void {
+  const { values } = parseArgs({ options: { extra: { type: 'string', multiple: true } } });
+  const extra = (values.extra ?? []).flatMap(loadExtra);
   const prompts = loadInjectionPrompts();
-  const trainingPrompts = prompts.filter((prompt) => !isHeldOut(prompt.text));
+  const trainingPrompts = [
+    ...prompts.filter((prompt) => !isHeldOut(prompt.text)),
+    ...extra.filter((prompt) => !isHeldOut(prompt.text)),
+  ];
   const heldOut = prompts.filter((prompt) => isHeldOut(prompt.text));
   const toExample = (prompt: LabelledPrompt): Example => ({
     x: extractHashedNgrams(prompt.text, features),
@@ -163,6 +191,7 @@ function main(): void {
       'xstest_prompts',
       'gptcache_pairs',
       'presidio_synth_pii_v2',
+      ...(extra.length === 0 ? [] : ['review-queue exports']),
     ],
     examples: examples.length,
     heldOut: heldOut.length,

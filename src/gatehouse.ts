@@ -34,6 +34,11 @@ import type { BreakerStore } from './routing/breaker-store.js';
 import { createPipeline } from './gateway/pipeline.js';
 import { createTextCompleter } from './gateway/complete-text.js';
 import { compileGuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
+import type { GuardrailPolicies } from './guardrails/policy/guardrail-policies.js';
+import {
+  createGuardrailReviewRepository,
+  type NewReviewItem,
+} from './storage/guardrail-review-repository.js';
 import { createPriceCatalog } from './usage/price-catalog.js';
 import { buildServer } from './server/app.js';
 import { createTenancyRepository } from './tenancy/tenancy-repository.js';
@@ -117,6 +122,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let alerts: AlertEngine | undefined;
   let retentionJob: RetentionJob | undefined;
   let pendingScores: PeriodicPass | undefined;
+  let reviewQueue: BulkWriter<NewReviewItem> | undefined;
+  let guardrailPolicies: GuardrailPolicies | undefined;
   try {
     await migrateToLatest(database);
     const tenancyRepository = createTenancyRepository(database.db);
@@ -202,6 +209,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       config.models,
       (model) => router.resolve(model) !== undefined,
     );
+    guardrailPolicies = guardrails;
     cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
     const responseCache = cache;
     const promptRepository = createPromptRepository(database);
@@ -226,9 +234,24 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     const completeText = createTextCompleter(router);
     const recentRequests = createRecentRequests();
+    const reviewRepository = createGuardrailReviewRepository(database);
+    // The review queue is written like telemetry: queued on the request path, stored in batches.
+    reviewQueue = createBulkWriter<NewReviewItem>({
+      write: (items) => reviewRepository.insertBatch(items),
+      flushIntervalMs: config.telemetry.flush_interval_ms,
+      batchSize: config.telemetry.batch_size,
+      maxQueue: config.telemetry.max_queue,
+      // Its failures are logged as the writer's, tagged so they are not mistaken for trace writes.
+      logger: logger.child({ writer: 'guardrail-review-queue' }),
+    });
+    const reviewWriter = reviewQueue;
     const pipeline = createPipeline({
       prompts: promptResolver,
       guardrails,
+      guardrailSinks: {
+        countVerdict: (stage, policy, check, action) => metrics.guardrailCheck(stage, policy, check, action),
+        review: (item) => reviewWriter.record(item),
+      },
       completeText,
       router,
       sink: teeSinks(writer, metrics),
@@ -281,7 +304,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         },
       },
       masterKey,
-      guardrails: { policies: guardrails, complete: completeText },
+      guardrails: {
+        policies: guardrails,
+        complete: completeText,
+        review: reviewRepository,
+      },
       keys: directory,
       tenancy,
       audit,
@@ -310,6 +337,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         database,
         redis,
         telemetry: writer,
+        reviewQueue: reviewWriter,
+        guardrails,
         adapters,
         breakers,
         keys: directory,
@@ -330,6 +359,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       database,
       redis,
       telemetry,
+      reviewQueue,
+      guardrails: guardrailPolicies,
       adapters,
       breakers,
       keys,
@@ -357,6 +388,8 @@ async function closeResources(
   parts.limitStore?.close();
   await parts.keys?.close();
   await parts.telemetry?.close();
+  await parts.reviewQueue?.close();
+  await parts.guardrails?.close();
   await parts.cache?.close();
   await Promise.allSettled([...(parts.adapters?.values() ?? [])].map((adapter) => adapter.close()));
   await parts.breakers?.close();
@@ -368,6 +401,9 @@ interface Resources {
   database: Database;
   redis: RedisStore | null;
   telemetry: BulkWriter;
+  /** The guardrails' review queue writer. */
+  reviewQueue: BulkWriter<NewReviewItem>;
+  guardrails: GuardrailPolicies;
   adapters: Map<string, ProviderAdapter>;
   breakers: BreakerStore;
   keys: KeyDirectory;

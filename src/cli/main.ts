@@ -8,6 +8,7 @@ import { registerTenancyCommands } from './tenancy-commands.js';
 import { registerPromptsCommand } from './prompts-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerDatasetsCommand } from './datasets-command.js';
+import { registerGuardrailsCommand } from './guardrails-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -26,5 +27,6 @@ registerTenancyCommands(program);
 registerPromptsCommand(program);
 registerEvalCommand(program);
 registerDatasetsCommand(program);
+registerGuardrailsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -5,12 +5,13 @@
  * shown this once); `list` prints one line per object; `revoke` prints what it revoked.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { adminRequest, type AdminConnection } from './admin-client.js';
-
-interface ConnectionOptions {
-  url: string;
-  apiKey?: string;
-}
+import {
+  adminRequest,
+  connectionOf,
+  withConnection,
+  type AdminConnection,
+  type ConnectionOptions,
+} from './admin-client.js';
 
 interface LimitOptions {
   rpm?: number;
@@ -159,15 +160,6 @@ export function registerTenancyCommands(program: Command): void {
   );
 }
 
-function withConnection(command: Command): Command {
-  return command
-    .option('--url <url>', 'Gatehouse base URL', process.env.GATEHOUSE_URL ?? 'http://127.0.0.1:4000')
-    .option(
-      '--api-key <key>',
-      'master or admin key (default: env GATEHOUSE_API_KEY, then GATEHOUSE_MASTER_KEY)',
-    );
-}
-
 function withLimits(command: Command): Command {
   return command
     .option('--rpm <n>', 'requests per minute', positiveInteger)
@@ -185,13 +177,6 @@ function governed(options: LimitOptions): Record<string, unknown> {
   return {
     ...(Object.keys(limits).length === 0 ? {} : { limits }),
     ...(options.budget === undefined ? {} : { budgets: [options.budget] }),
-  };
-}
-
-function connectionOf(options: ConnectionOptions): AdminConnection {
-  return {
-    url: options.url,
-    apiKey: options.apiKey ?? process.env.GATEHOUSE_API_KEY ?? process.env.GATEHOUSE_MASTER_KEY,
   };
 }
 

@@ -125,6 +125,24 @@ const inputCheck = z.discriminatedUnion('type', [
       .default([])
       .describe('On-topic terms: text mentioning none of them fires.'),
     deny: z.array(z.string().min(1)).default([]).describe('Banned terms: text mentioning any fires.'),
+    allow_topics: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Embedding tier: descriptions of on-topic subjects; text mentioning no `allow` term and not similar to any of them fires (local embedder, ~10–40 ms).',
+      ),
+    deny_topics: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Embedding tier: descriptions of banned subjects; text similar to any of them fires.'),
+    similarity_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.35)
+      .describe(
+        'Embedding tier: cosine similarity to a topic description at or above which text is about it.',
+      ),
   }),
   z.strictObject({
     type: z.literal('language'),
@@ -201,6 +219,12 @@ const outputCheck = z.discriminatedUnion('type', [
 
 export const guardrailPolicySchema = z
   .strictObject({
+    review: z
+      .enum(['none', 'flagged', 'flagged_and_blocked'])
+      .default('flagged')
+      .describe(
+        'Human review queue: which verdicts are stored (with the text they judged) for labelling — `flag`s, also `block`s, or none.',
+      ),
     input: z.array(inputCheck).default([]).describe('Checks on the request, in order, before it is sent.'),
     output: z
       .array(outputCheck)

@@ -1,10 +1,12 @@
 /**
  * Guard output: after dispatch, the policy's output checks judge the answer. On a full response:
  * `block` (400 or safe reply), `mask` (answer redacted), `reask` (the model is asked again with the
- * validation errors, up to N times, then `on_fail`), `fallback` (another model answers). On a stream
- * the windowed checks run on a sliding window while a few characters are held back, and every check
- * runs at the end; a violation ends the stream with an error event (a stream cannot be re-asked).
- * Last, pseudonyms from input masking are restored in what the client receives.
+ * validation errors, up to N times, then `on_fail`), `fallback` (another model answers); an answer set
+ * aside to re-ask or fall back stays in the trace as its own attempt. On a stream the windowed checks
+ * run on a sliding window while a few characters are held back, and every check runs at the end:
+ * `mask` masks the held-back text before it is released; `block`, `reask` and `fallback` end the
+ * stream with an error event (bytes already sent cannot be asked again). Last, pseudonyms from input
+ * masking are restored in what the client receives.
  */
 import type { ChatCompletion, ChatCompletionChunk, ChatMessage } from '../providers/canonical.js';
 import { StreamRestorer } from '../guardrails/pii/pseudonymize.js';
@@ -13,15 +15,29 @@ import type { CompiledPolicy } from '../guardrails/policy/guardrail-policies.js'
 import type { GuardrailRun } from '../guardrails/policy/guardrail-run.js';
 import { runOutputChecks } from '../guardrails/policy/run-checks.js';
 import type { Decision } from '../guardrails/policy/run-checks.js';
+import type { Detection, Verdict } from '../guardrails/types.js';
+import { StreamMasks } from '../guardrails/output/stream-masks.js';
+import { placeholderFor } from '../guardrails/policy/run-checks.js';
 import type { Stage } from './compose.js';
+import { completedAttemptObservation, type TraceOptions } from './observations.js';
 import type { ChatContext, RequestContext } from './context.js';
-import { blockedError, recordVerdicts } from './guardrail-records.js';
+import { blockedError, recordVerdicts, type VerdictRecording } from './guardrail-records.js';
 import type { GuardOptions } from './guard-input.js';
 import { routeTo } from './resolve-route.js';
 
 export interface GuardOutputOptions extends GuardOptions {
   /** Sends the (amended) request again: the dispatch stage. */
   redispatch: (context: RequestContext) => Promise<void>;
+  /** Prices and content capture, for the attempts whose answers are set aside. */
+  trace: TraceOptions;
+}
+
+function recording(
+  options: GuardOutputOptions,
+  policy: CompiledPolicy,
+  textOf: () => string,
+): VerdictRecording {
+  return { sinks: options.sinks, reviewActions: policy.reviewActions, textOf };
 }
 
 export const guardOutput = (options: GuardOutputOptions): Stage<RequestContext> =>
@@ -75,7 +91,12 @@ async function guardResponse(
         { text, request: context.request, canary: run.canary },
         environment,
       );
-      recordVerdicts(context, run, outcome.verdicts);
+      recordVerdicts(
+        context,
+        run,
+        outcome.verdicts,
+        recording(options, policy, () => text),
+      );
       decision = outcome.decision;
       choices.push(
         outcome.text === text ? choice : { ...choice, message: { ...choice.message, content: outcome.text } },
@@ -87,6 +108,7 @@ async function guardResponse(
     if (action === 'reask') {
       if (reasks < check.maxReasks) {
         reasks += 1;
+        setAside(context, response, 'reask', verdict, detection, options);
         context.request = {
           ...context.request,
           messages: [...context.request.messages, ...reaskMessages(response, detection.details)],
@@ -99,6 +121,7 @@ async function guardResponse(
     }
     if (action === 'fallback' && !fellBack && check.fallbackModel !== undefined) {
       fellBack = true;
+      setAside(context, response, 'fallback', verdict, detection, options);
       routeTo(context, options.router, check.fallbackModel);
       await redispatch(context, options);
       continue;
@@ -106,6 +129,34 @@ async function guardResponse(
     if (check.blockReply !== undefined) return replaceAnswers(response, check.blockReply);
     throw blockedError(run, verdict);
   }
+}
+
+/** The answer being replaced stays in the trace as its own attempt, with why it was set aside. */
+function setAside(
+  context: ChatContext,
+  response: ChatCompletion,
+  reason: 'reask' | 'fallback',
+  verdict: Verdict,
+  detection: Detection,
+  options: GuardOutputOptions,
+): void {
+  const attempt = context.answeringAttempt;
+  if (attempt === null) return;
+  const errors = detection.details?.errors;
+  context.failedAttempts.push(
+    completedAttemptObservation(
+      context,
+      attempt,
+      response,
+      {
+        discarded: reason,
+        check: verdict.check,
+        score: verdict.score,
+        ...(Array.isArray(errors) ? { validationErrors: errors } : {}),
+      },
+      options.trace,
+    ),
+  );
 }
 
 async function redispatch(context: ChatContext, options: GuardOutputOptions): Promise<void> {
@@ -178,48 +229,73 @@ async function* guardStream(
   const environment = { signal: context.signal, complete: options.complete };
   const windowed = policy.output.some((check) => check.windowed);
   const restorers = new Map<number, StreamRestorer>();
-  const held: ChatCompletionChunk[] = [];
+  const masks = new StreamMasks();
+  /** Chunks not yet released, with the offsets of their text in the answer. */
+  const held: HeldChunk[] = [];
   let heldChars = 0;
   let text = '';
   let checkedUpTo = 0;
+  // One verdict per check per stream: the first window where it fired, else the final pass.
+  const recorded = new Set<string>();
+  const verdictRecording = recording(options, policy, () => text);
 
-  const stopIfViolated = async (subjectText: string, windowOnly: boolean): Promise<void> => {
+  const runChecks = async (from: number, final: boolean): Promise<void> => {
     const outcome = await runOutputChecks(
       policy.output,
-      { text: subjectText, request: context.request, canary: run.canary },
+      { text: text.slice(from), request: context.request, canary: run.canary },
       environment,
-      { windowOnly },
+      { windowOnly: !final, deferMask: true },
     );
-    const decision = outcome.decision;
-    // Only the verdicts that fired are recorded per window; the final pass records them all.
-    recordVerdicts(
-      context,
-      run,
-      windowOnly ? outcome.verdicts.filter((verdict) => verdict.triggered) : outcome.verdicts,
+    masks.add(outcome.masks, from, (finding) => placeholderFor(finding, null));
+    const fresh = outcome.verdicts.filter(
+      (verdict) => !recorded.has(verdict.check) && (final || verdict.triggered),
     );
-    if (decision !== null) throw blockedError(run, decision.verdict);
+    for (const verdict of fresh) recorded.add(verdict.check);
+    recordVerdicts(context, run, fresh, verdictRecording);
+    if (outcome.decision !== null) throw blockedError(run, outcome.decision.verdict);
   };
+  const release = (item: HeldChunk): ChatCompletionChunk =>
+    restoreChunk(masks.size === 0 ? item.chunk : maskChunk(item, masks, text), restorers, run);
 
   for await (const chunk of stream) {
     const delta = contentOf(chunk);
+    held.push({ chunk, start: text.length });
     text += delta;
-    held.push(chunk);
     heldChars += delta.length;
     if (windowed && delta !== '') {
-      await stopIfViolated(text.slice(Math.max(0, checkedUpTo - windowOverlap)), true);
+      await runChecks(Math.max(0, checkedUpTo - windowOverlap), false);
       checkedUpTo = text.length;
     }
     while (
       held.length > 1 &&
-      heldChars - contentOf(held[0] as ChatCompletionChunk).length >= policy.holdbackChars
+      heldChars - contentOf((held[0] as HeldChunk).chunk).length >= policy.holdbackChars
     ) {
-      const released = held.shift() as ChatCompletionChunk;
-      heldChars -= contentOf(released).length;
-      yield restoreChunk(released, restorers, run);
+      const released = held.shift() as HeldChunk;
+      heldChars -= contentOf(released.chunk).length;
+      yield release(released);
     }
   }
-  if (policy.output.length > 0) await stopIfViolated(text, false);
-  for (const chunk of held) yield restoreChunk(chunk, restorers, run);
+  if (policy.output.length > 0) await runChecks(0, true);
+  for (const item of held) yield release(item);
+}
+
+interface HeldChunk {
+  chunk: ChatCompletionChunk;
+  /** Offset of the chunk's text in the answer. */
+  start: number;
+}
+
+/** The chunk with its text masked where the checks found spans (choices' texts in order). */
+function maskChunk(item: HeldChunk, masks: StreamMasks, text: string): ChatCompletionChunk {
+  let offset = item.start;
+  const choices = item.chunk.choices.map((choice) => {
+    const content = choice.delta.content;
+    if (typeof content !== 'string' || content === '') return choice;
+    const masked = masks.apply(text, offset, offset + content.length);
+    offset += content.length;
+    return masked === content ? choice : { ...choice, delta: { ...choice.delta, content: masked } };
+  });
+  return { ...item.chunk, choices };
 }
 
 function contentOf(chunk: ChatCompletionChunk): string {

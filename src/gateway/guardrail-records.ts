@@ -1,21 +1,48 @@
 /**
  * Guardrail verdicts as the gateway reports them: one `guardrail` observation per verdict in the
- * trace, the `x-gatehouse-guardrails` header, and the 400 a `block` becomes.
+ * trace, a Prometheus count per verdict, the verdicts the policy sends for human review (queued, never
+ * awaited), the `x-gatehouse-guardrails` header, and the 400 a `block` becomes.
  */
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GuardrailRun } from '../guardrails/policy/guardrail-run.js';
 import type { Verdict } from '../guardrails/types.js';
-import { newSpanId } from '../telemetry/ids.js';
+import type { NewReviewItem } from '../storage/guardrail-review-repository.js';
+import type { GuardrailAction } from '../telemetry/metrics.js';
+import { newSpanId, newTraceId } from '../telemetry/ids.js';
+import { defaultProjectId, defaultTenantId } from '../tenancy/model.js';
 import type { RequestContext } from './context.js';
+
+/** Where verdicts go besides the trace. Both never block and never throw. */
+export interface GuardrailSinks {
+  /** Counts a verdict (Prometheus `gatehouse_guardrail_checks_total`). */
+  countVerdict(stage: 'input' | 'output', policy: string, check: string, action: GuardrailAction): void;
+  /** Queues a verdict for the human review queue (a bulk writer stores it off the request path). */
+  review(item: NewReviewItem): void;
+}
+
+export interface VerdictRecording {
+  sinks: GuardrailSinks;
+  /** The text a verdict judged, stored with a review item. */
+  textOf: (verdict: Verdict) => string;
+  /** The policy's actions that go to review. */
+  reviewActions: ReadonlySet<string>;
+}
 
 export function recordVerdicts(
   context: RequestContext,
   run: GuardrailRun,
   verdicts: readonly Verdict[],
+  recording: VerdictRecording,
 ): void {
   const now = Date.now();
+  const { sinks } = recording;
   for (const verdict of verdicts) {
     run.verdicts.push(verdict);
+    const failed = verdict.details?.error !== undefined;
+    sinks.countVerdict(verdict.stage, run.policy, verdict.check, failed ? 'error' : verdict.action);
+    if (verdict.triggered && recording.reviewActions.has(verdict.action)) {
+      sinks.review(reviewItem(context, run, verdict, recording.textOf(verdict), now));
+    }
     context.stageObservations.push({
       id: newSpanId(),
       traceId: context.traceId,
@@ -48,6 +75,36 @@ export function recordVerdicts(
       },
     });
   }
+}
+
+function reviewItem(
+  context: RequestContext,
+  run: GuardrailRun,
+  verdict: Verdict,
+  text: string,
+  now: number,
+): NewReviewItem {
+  return {
+    id: newTraceId(now),
+    tenantId: context.tenancy?.tenantId ?? defaultTenantId,
+    projectId: context.tenancy?.projectId ?? defaultProjectId,
+    traceId: context.traceId,
+    requestId: context.requestId,
+    createdAt: now,
+    policy: run.policy,
+    check: verdict.check,
+    checkType: verdict.type,
+    stage: verdict.stage,
+    action: verdict.action,
+    score: verdict.score,
+    text,
+    details: {
+      ...verdict.details,
+      ...(verdict.findings.length === 0
+        ? {}
+        : { findings: verdict.findings.map(({ type, score }) => ({ type, score })) }),
+    },
+  };
 }
 
 /** `policy=strict; fired=pii:mask,canary:block` (or `fired=none`). */

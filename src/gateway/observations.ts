@@ -74,9 +74,23 @@ export function shadowObservation(
       attributes: { shadow: true },
     });
   }
-  const { completion } = outcome;
+  return completedAttemptObservation(context, attempt, outcome.completion, { shadow: true }, options);
+}
+
+/**
+ * An attempt that answered but whose answer is not the one the client gets (a shadow's, or one the
+ * guardrails discarded to re-ask or fall back): its tokens and cost, why it was set aside, and the
+ * answer when content capture is on.
+ */
+export function completedAttemptObservation(
+  context: RequestContext,
+  attempt: AttemptStart,
+  completion: ChatCompletion,
+  attributes: Record<string, unknown>,
+  options: TraceOptions,
+): ObservationRecord {
   const usage = completion.usage === undefined ? null : reportedUsage(completion.usage);
-  return attemptObservation(context, attempt, endMark, {
+  return attemptObservation(context, attempt, performance.now(), {
     status: 'ok',
     httpStatus: 200,
     ttftMs: null,
@@ -84,7 +98,7 @@ export function shadowObservation(
     cost: usage === null ? null : options.prices.cost(attempt.target.adapter.id, attempt.target.model, usage),
     errorMessage: null,
     attributes: {
-      shadow: true,
+      ...attributes,
       responseModel: completion.model,
       ...(options.captureContent ? { output: completion.choices.map((choice) => choice.message) } : {}),
     },

@@ -20,6 +20,7 @@ import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.
 import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 import { guardInput } from './guard-input.js';
 import { guardOutput } from './guard-output.js';
+import type { GuardrailSinks } from './guardrail-records.js';
 import { recordTrace } from './record-trace.js';
 import { reservationPrice, resolveRoute } from './resolve-route.js';
 import { mirrorShadow } from './mirror-shadow.js';
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   captureContent: boolean;
   /** Guardrail policies; without any, the guard stages are left out. */
   guardrails?: GuardrailPolicies;
+  /** Where guardrail verdicts are counted and queued for review (default: nowhere). */
+  guardrailSinks?: GuardrailSinks;
   /** Calls a model for the guardrails' LLM judge (src/gateway/complete-text.ts). */
   completeText: CompleteText;
   limiter: Limiter;
@@ -50,6 +53,8 @@ export interface PipelineOptions {
 
 export type Pipeline = (context: RequestContext) => Promise<void>;
 
+const noGuardrailSinks: GuardrailSinks = { countVerdict: () => undefined, review: () => undefined };
+
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { router, prices } = options;
   const dispatch = dispatchRequest({ prices });
@@ -60,6 +65,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           policies: options.guardrails,
           router,
           complete: options.completeText,
+          sinks: options.guardrailSinks ?? noGuardrailSinks,
         };
   return compose<RequestContext>([
     authenticate(),
@@ -80,7 +86,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     mirrorShadow({ prices, captureContent: options.captureContent }),
     ...(guards === null
       ? []
-      : [guardOutput({ ...guards, redispatch: (context) => dispatch(context, () => Promise.resolve()) })]),
+      : [
+          guardOutput({
+            ...guards,
+            redispatch: (context) => dispatch(context, () => Promise.resolve()),
+            trace: { prices, captureContent: options.captureContent },
+          }),
+        ]),
     ...(options.cache === null ? [] : [lookupCache(options.cache)]),
     dispatch,
   ]);

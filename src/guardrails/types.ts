@@ -24,6 +24,8 @@ export interface Detection {
   findings: Finding[];
   /** Detector-specific facts worth recording (rule names, detected language, judge categories…). */
   details?: Record<string, unknown>;
+  /** Input checks: the message segment that scored highest. */
+  segment?: number;
 }
 
 export type GuardAction = 'block' | 'mask' | 'flag' | 'reask' | 'fallback';
@@ -45,4 +47,6 @@ export interface Verdict {
   latencyMs: number;
   findings: Finding[];
   details?: Record<string, unknown>;
+  /** Input checks: the message segment that scored highest (what a reviewer is shown). */
+  segment?: number;
 }

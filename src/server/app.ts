@@ -28,6 +28,8 @@ import type { ReadinessProbe } from './routes/health.js';
 import { registerTraceRoutes } from './routes/traces.js';
 import { registerRoutingHealthRoute } from './routes/routing-health.js';
 import { registerGuardrailRoutes } from './routes/guardrails.js';
+import { registerGuardrailReviewRoutes } from './routes/guardrail-review.js';
+import type { GuardrailReviewRepository } from '../storage/guardrail-review-repository.js';
 import type { GuardrailPolicies } from '../guardrails/policy/guardrail-policies.js';
 import type { CompleteText } from '../guardrails/judge/llm-judge.js';
 import { registerCacheRoutes } from './routes/cache.js';
@@ -71,7 +73,7 @@ export interface ServerDependencies {
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
   /** The compiled guardrail policies and the model caller their judges use. */
-  guardrails: { policies: GuardrailPolicies; complete: CompleteText };
+  guardrails: { policies: GuardrailPolicies; complete: CompleteText; review: GuardrailReviewRepository };
   metrics: GatewayMetrics;
   ingestion: Ingestion;
   analytics: TraceAnalytics;
@@ -109,6 +111,7 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerTraceRoutes(app, dependencies.traces);
   registerRoutingHealthRoute(app, dependencies.router);
   registerGuardrailRoutes(app, dependencies.guardrails.policies, dependencies.guardrails.complete);
+  registerGuardrailReviewRoutes(app, dependencies.guardrails.review);
   registerTenancyRoutes(app, dependencies.tenancy);
   registerSpendRoute(app, dependencies.querySpend);
   registerAuditRoute(app, dependencies.audit);

@@ -186,6 +186,7 @@ export interface Schema extends EvalTables {
   prompt_experiments: PromptExperimentsTable;
   scores: ScoresTable;
   pending_scores: PendingScoresTable;
+  guardrail_review_items: GuardrailReviewItemsTable;
 }
 
 /** One row per prompt name in a tenant and project. */
@@ -275,4 +276,31 @@ export interface ScoresTable {
   source: string;
   comment: string | null;
   created_at: number;
+}
+
+/** A guardrail verdict waiting for (or given) a reviewer's label; labelling updates the row. */
+export interface GuardrailReviewItemsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  trace_id: string;
+  request_id: string;
+  created_at: number;
+  policy: string;
+  check_name: string;
+  check_type: string;
+  /** `input` or `output`. */
+  stage: string;
+  /** What the policy did: `flag`, `block`… */
+  action: string;
+  score: number;
+  /** The text the check judged (after earlier masking). */
+  text: string;
+  /** JSON object: the verdict's details and finding types. */
+  details: string;
+  /** `correct` or `false_positive`; null until labelled. */
+  label: string | null;
+  note: string | null;
+  labelled_by: string | null;
+  labelled_at: number | null;
 }

@@ -12,7 +12,7 @@ export interface BulkWriterLogger {
   error(obj: object, msg: string): void;
 }
 
-export interface BulkWriterOptions<Event extends TelemetryEvent = TelemetryEvent> {
+export interface BulkWriterOptions<Event = TelemetryEvent> {
   /** Stores a batch in one transaction; rejects when nothing was stored (the batch is retried). */
   write: (events: Event[]) => Promise<void>;
   /** Period of the flush timer. */
@@ -50,7 +50,7 @@ export interface BulkWriterStats {
   stalledMs: number;
 }
 
-export interface BulkWriter<Event extends TelemetryEvent = TelemetryEvent> {
+export interface BulkWriter<Event = TelemetryEvent> {
   /** Queues an event; never blocks, never throws (the data plane's `TelemetrySink`). */
   record(event: Event): void;
   stats(): BulkWriterStats;
@@ -70,7 +70,7 @@ const failuresPerLog = 12;
  * pipeline.telemetry = writer; // record() from the data plane
  * onShutdown(() => writer.close());
  */
-export function createBulkWriter<Event extends TelemetryEvent = TelemetryEvent>(
+export function createBulkWriter<Event = TelemetryEvent>(
   options: BulkWriterOptions<Event>,
 ): BulkWriter<Event> {
   const { write, flushIntervalMs, maxQueue, logger } = options;

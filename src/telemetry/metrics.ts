@@ -20,7 +20,7 @@ export interface MetricsOptions {
 }
 
 export type CacheLookupResult = 'hit' | 'miss' | 'error';
-export type GuardrailAction = 'pass' | 'block' | 'mask' | 'flag' | 'reask' | 'error';
+export type GuardrailAction = 'pass' | 'skipped' | 'block' | 'mask' | 'flag' | 'reask' | 'fallback' | 'error';
 export type RateLimitKind = 'requests' | 'tokens' | 'concurrency' | 'budget';
 export type BreakerState = 'closed' | 'half_open' | 'open';
 
@@ -34,8 +34,8 @@ export interface GatewayMetrics extends TelemetrySink {
   contentType: string;
   /** A lookup in the response cache (`kind`: exact or semantic). */
   cacheLookup(kind: 'exact' | 'semantic', result: CacheLookupResult): void;
-  /** A guardrail verdict (`detector` is the configured detector name: bounded by the config). */
-  guardrailCheck(stage: 'input' | 'output', detector: string, action: GuardrailAction): void;
+  /** A guardrail verdict (`policy` and `check` are configured names: bounded by the config). */
+  guardrailCheck(stage: 'input' | 'output', policy: string, check: string, action: GuardrailAction): void;
   /** A request refused by a rate limit or budget. */
   rateLimitRejection(kind: RateLimitKind): void;
   /** A circuit breaker changed state. */
@@ -110,8 +110,8 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
   });
   const guardrailChecks = new Counter({
     name: 'gatehouse_guardrail_checks_total',
-    help: 'Guardrail verdicts, by stage, detector and action.',
-    labelNames: ['stage', 'detector', 'action'] as const,
+    help: 'Guardrail verdicts, by stage, policy, check and action (pass, skipped, error when the check failed).',
+    labelNames: ['stage', 'policy', 'check', 'action'] as const,
     registers,
   });
   const rateLimitRejections = new Counter({
@@ -211,8 +211,8 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     render: () => registry.metrics(),
     record,
     cacheLookup: (kind, result) => cacheLookups.labels(kind, result).inc(),
-    guardrailCheck: (stage, detector, action) =>
-      guardrailChecks.labels(stage, bound('detector', detector), action).inc(),
+    guardrailCheck: (stage, policy, check, action) =>
+      guardrailChecks.labels(stage, bound('policy', policy), bound('check', check), action).inc(),
     rateLimitRejection: (kind) => rateLimitRejections.labels(kind).inc(),
     breakerState: (provider, state) => {
       const label = bound('provider', provider);

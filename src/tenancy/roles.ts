@@ -30,7 +30,9 @@ export type Permission =
   /** Create and change datasets; start, cancel, resume and label eval runs. */
   | 'evals.write'
   /** Define online evaluators (they sample every tenant's traces): granted to no role, master key only. */
-  | 'evals.online';
+  | 'evals.online'
+  /** List, label and export the guardrails' human review queue (it holds request and answer text). */
+  | 'guardrails.review';
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set([
@@ -43,6 +45,7 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'scores.write',
     'evals.read',
     'evals.write',
+    'guardrails.review',
   ]),
   member: new Set([
     'keys.write',
@@ -53,6 +56,7 @@ const grants: Record<Role, ReadonlySet<Permission>> = {
     'scores.write',
     'evals.read',
     'evals.write',
+    'guardrails.review',
   ]),
   viewer: new Set(['config.read', 'usage.read', 'prompts.read', 'evals.read']),
 };

@@ -7,7 +7,9 @@ import { ConfigError } from '../../config/config-error.js';
 import type { GuardrailPolicyConfig, GuardrailsConfig } from '../../config/guardrails-schema.js';
 import type { ModelConfig } from '../../config/schema.js';
 import type { InputCheck, OutputCheck } from './check.js';
-import { buildInputCheck } from './input-checks.js';
+import { createLocalEmbedder, type LocalEmbedder } from '../../embeddings/local-embedder.js';
+import type { GuardAction } from '../types.js';
+import { buildInputCheck, type InputCheckEnvironment } from './input-checks.js';
 import { buildOutputCheck } from './output-checks.js';
 
 export interface CompiledPolicy {
@@ -17,6 +19,8 @@ export interface CompiledPolicy {
   /** Whether a canary token goes into the system prompt (the policy has a canary check). */
   usesCanary: boolean;
   holdbackChars: number;
+  /** The actions whose triggered verdicts go to the human review queue. */
+  reviewActions: ReadonlySet<GuardAction>;
 }
 
 export interface GuardrailPolicies {
@@ -25,14 +29,23 @@ export interface GuardrailPolicies {
   forModel(modelName: string): CompiledPolicy | undefined;
   readonly defaultPolicy: CompiledPolicy | undefined;
   names(): string[];
+  /** Stops the topic checks' embedder, if one was started. */
+  close(): Promise<void>;
 }
+
+const reviewActions: Record<GuardrailPolicyConfig['review'], ReadonlySet<GuardAction>> = {
+  none: new Set(),
+  flagged: new Set(['flag']),
+  flagged_and_blocked: new Set(['flag', 'block']),
+};
 
 function compilePolicy(
   name: string,
   config: GuardrailPolicyConfig,
   modelExists: (model: string) => boolean,
+  environment: InputCheckEnvironment,
 ): CompiledPolicy {
-  const input = config.input.map(buildInputCheck);
+  const input = config.input.map((check) => buildInputCheck(check, environment));
   const output = config.output.map(buildOutputCheck);
   for (const [stage, checks] of [
     ['input', input],
@@ -73,6 +86,7 @@ function compilePolicy(
     output,
     usesCanary: output.some((check) => check.type === 'canary'),
     holdbackChars: config.stream_holdback_chars,
+    reviewActions: reviewActions[config.review],
   };
 }
 
@@ -81,9 +95,27 @@ export function compileGuardrailPolicies(
   models: readonly ModelConfig[],
   modelExists: (model: string) => boolean,
 ): GuardrailPolicies {
+  // The local embedder (a worker thread) starts only for a topic check with an embedding tier.
+  let embedder: LocalEmbedder | undefined;
+  const environment: InputCheckEnvironment = {
+    embedder: () => {
+      if (embedder === undefined) {
+        embedder = createLocalEmbedder();
+        embedder.warm().catch(() => undefined);
+      }
+      return embedder;
+    },
+  };
   const compiled = new Map<string, CompiledPolicy>();
   for (const [name, policy] of Object.entries(config.policies))
-    compiled.set(name, compilePolicy(name, policy, modelExists));
+    compiled.set(name, compilePolicy(name, policy, modelExists, environment));
+  const usesEmbeddings = Object.values(config.policies).some((policy) =>
+    policy.input.some(
+      (check) => check.type === 'topic' && check.allow_topics.length + check.deny_topics.length > 0,
+    ),
+  );
+  // Load the model at start-up, not on the first request.
+  if (usesEmbeddings) environment.embedder();
   if (config.default_policy !== undefined && !compiled.has(config.default_policy)) {
     throw new ConfigError(`guardrails.default_policy: unknown policy "${config.default_policy}"`);
   }
@@ -98,5 +130,8 @@ export function compileGuardrailPolicies(
     forModel: (modelName) => byModel.get(modelName) ?? defaultPolicy,
     defaultPolicy,
     names: () => [...compiled.keys()],
+    close: async () => {
+      await embedder?.close();
+    },
   };
 }

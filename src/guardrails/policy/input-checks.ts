@@ -7,12 +7,13 @@ import { countRequestTokens } from '../../usage/count-tokens.js';
 import { scoreInjectionClassifier } from '../injection/injection-classifier.js';
 import { scoreInjectionRules } from '../injection/injection-rules.js';
 import { detectLanguage } from '../input/language.js';
-import { createTopicMatcher } from '../input/topic.js';
+import { createTopicDetector, createTopicMatcher } from '../input/topic.js';
 import { runJudge } from '../judge/llm-judge.js';
 import { detectPii } from '../pii/detect-pii.js';
 import { detectSecrets } from '../secrets/detect-secrets.js';
 import type { Detection, Finding } from '../types.js';
-import type { InputCheck, InputSubject } from './check.js';
+import type { CheckEnvironment, InputCheck, InputSubject } from './check.js';
+import type { Embedder } from '../../embeddings/spec.js';
 import { judgeOptions, judgeTurns } from './judge-options.js';
 import type { TextSegment } from './segments.js';
 
@@ -35,24 +36,58 @@ const defaultThresholds: Readonly<Record<string, number>> = {
   max_tokens: 0.5,
 };
 
-/** Scores each segment of the chosen roles; the conversation's score is the highest. */
-function perSegment(roles: readonly string[], detect: (text: string) => Detection) {
+/**
+ * Scores each segment of the chosen roles (one batch call, so a detector that embeds can send them
+ * together); the conversation's score is the highest, and `segment` says which one it was.
+ */
+function perSegments(
+  roles: readonly string[],
+  detectAll: (texts: string[], signal: AbortSignal) => Detection[] | Promise<Detection[]>,
+) {
   const wanted = new Set(roles);
-  return (subject: InputSubject): Detection => {
-    let best: Detection | undefined;
+  const combine = (indexes: number[], detections: Detection[]): Detection => {
+    let best: { detection: Detection; segment: number } | undefined;
     const findings: Finding[] = [];
+    detections.forEach((detection, position) => {
+      const segment = indexes[position] as number;
+      for (const finding of detection.findings) findings.push({ ...finding, segment });
+      if (best === undefined || detection.score > best.detection.score) best = { detection, segment };
+    });
+    if (best === undefined) return { score: 0, findings };
+    const details = best.detection.details;
+    return {
+      score: best.detection.score,
+      findings,
+      segment: best.segment,
+      ...(details === undefined ? {} : { details }),
+    };
+  };
+  return (subject: InputSubject, environment: CheckEnvironment): Detection | Promise<Detection> => {
+    const indexes: number[] = [];
+    const texts: string[] = [];
     subject.segments.forEach((segment: TextSegment, index) => {
       if (!wanted.has(segment.role) || segment.text === '') return;
-      const detection = detect(segment.text);
-      for (const finding of detection.findings) findings.push({ ...finding, segment: index });
-      if (best === undefined || detection.score > best.score) best = detection;
+      indexes.push(index);
+      texts.push(segment.text);
     });
-    const details = best?.details;
-    return { score: best?.score ?? 0, findings, ...(details === undefined ? {} : { details }) };
+    const detections = detectAll(texts, environment.signal);
+    return detections instanceof Promise
+      ? detections.then((settled) => combine(indexes, settled))
+      : combine(indexes, detections);
   };
 }
 
-export function buildInputCheck(config: InputCheckConfig): InputCheck {
+/** A per-text detector over every chosen segment. */
+function perSegment(roles: readonly string[], detect: (text: string) => Detection) {
+  return perSegments(roles, (texts) => texts.map(detect));
+}
+
+export interface InputCheckEnvironment {
+  /** The embedder of the topic check's embedding tier, created on first use. */
+  embedder: () => Embedder;
+}
+
+export function buildInputCheck(config: InputCheckConfig, environment: InputCheckEnvironment): InputCheck {
   const roles =
     'roles' in config && config.roles !== undefined ? config.roles : (defaultRoles[config.type] ?? ['user']);
   const base = {
@@ -108,8 +143,20 @@ export function buildInputCheck(config: InputCheckConfig): InputCheck {
       });
       return { ...base, run };
     }
-    case 'topic':
-      return { ...base, run: perSegment(roles, createTopicMatcher(config)) };
+    case 'topic': {
+      const options = {
+        allow: config.allow,
+        deny: config.deny,
+        allowTopics: config.allow_topics,
+        denyTopics: config.deny_topics,
+        similarityThreshold: config.similarity_threshold,
+      };
+      const embeds = config.allow_topics.length + config.deny_topics.length > 0;
+      const run = embeds
+        ? perSegments(roles, createTopicDetector(options, environment.embedder))
+        : perSegment(roles, createTopicMatcher(options));
+      return { ...base, run };
+    }
     case 'language': {
       const allowed = new Set(config.allow);
       const run = perSegment(roles, (text) => {

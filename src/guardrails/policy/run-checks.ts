@@ -66,6 +66,7 @@ async function evaluate<Subject>(
     latencyMs: performance.now() - started,
     findings: detection.findings,
     ...(detection.details === undefined ? {} : { details: detection.details }),
+    ...(detection.segment === undefined ? {} : { segment: detection.segment }),
   };
   return { detection, verdict };
 }
@@ -142,14 +143,19 @@ function maskSegments(
   }
 }
 
+/**
+ * `deferMask` (streams): a `mask` leaves the text as it is and returns the spans to mask instead, in
+ * the coordinates of the text given, so the caller can mask chunks it has not released yet.
+ */
 export async function runOutputChecks(
   checks: readonly OutputCheck[],
   subject: OutputSubject,
   environment: CheckEnvironment,
-  options: { windowOnly?: boolean } = {},
-): Promise<StageResult<OutputCheck> & { text: string }> {
+  options: { windowOnly?: boolean; deferMask?: boolean } = {},
+): Promise<StageResult<OutputCheck> & { text: string; masks: Finding[] }> {
   const verdicts: Verdict[] = [];
   const scores = new Map<string, number>();
+  const masks: Finding[] = [];
   let text = subject.text;
   for (const check of checks) {
     if (options.windowOnly === true && !check.windowed) continue;
@@ -162,10 +168,11 @@ export async function runOutputChecks(
     scores.set(check.id, detection.score);
     if (!verdict.triggered) continue;
     if (check.action === 'mask') {
-      text = replaceFindings(text, detection.findings, (finding) => placeholderFor(finding, null));
+      if (options.deferMask === true) masks.push(...detection.findings);
+      else text = replaceFindings(text, detection.findings, (finding) => placeholderFor(finding, null));
     } else if (check.action !== 'flag') {
-      return { verdicts, decision: { check, verdict, detection }, text };
+      return { verdicts, decision: { check, verdict, detection }, text, masks };
     }
   }
-  return { verdicts, decision: null, text };
+  return { verdicts, decision: null, text, masks };
 }

@@ -80,7 +80,7 @@ for (const backend of backends) {
         (${trace.id}, 'oe_1', 'faithfulness', 0.5, 0, 'half grounded', null, 7),
         (${trace.id}, 'oe_1', 'rubric', 0, 0, null, 'judge gave no JSON', 7)`.execute(database.db);
 
-      expect(await migrateToLatest(database)).toEqual(['0007-evals-tenancy-scores']);
+      expect((await migrateToLatest(database))[0]).toBe('0007-evals-tenancy-scores');
 
       expect((await createDatasetRepository(database).getDataset('golden'))?.latestVersion).toBe(1);
       const runs = createEvalRunRepository(database);

@@ -10,6 +10,7 @@ import { promptTables } from './0004-prompts.js';
 import { evalTables } from './0005-evals.js';
 import { pendingScores } from './0006-pending-scores.js';
 import { evalTenancyScores } from './0007-evals-tenancy-scores.js';
+import { guardrailReviewTables } from './0008-guardrail-review.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -20,4 +21,5 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0005-evals': evalTables,
   '0006-pending-scores': pendingScores,
   '0007-evals-tenancy-scores': evalTenancyScores,
+  '0008-guardrail-review': guardrailReviewTables,
 };
