@@ -8,7 +8,8 @@
 import type { PromptRegistry } from '../../prompts/registry.js';
 import { formatPromptReference, type PromptReference } from '../../prompts/reference.js';
 import { analyzeTemplate, type RenderInput } from '../../prompts/template.js';
-import type { PromptScope, PromptVersion, VariableDeclaration } from '../../prompts/types.js';
+import type { PromptScope, PromptVersion } from '../../prompts/types.js';
+import { collectIncludes, type ComposableVersion } from '../../prompts/includes.js';
 import { SuiteError } from '../suite/load-suite.js';
 import {
   isInlinePrompt,
@@ -31,9 +32,6 @@ export function registryPromptSource(registry: PromptRegistry, scope: PromptScop
 export type PromptRecord =
   | { id: string; messages: { role: string; content: string }[] }
   | { id: string; prompt: string; version: number; label: string | null };
-
-// Deep enough for any sane composition; the registry refuses cycles at push time already.
-const maxIncludeDepth = 16;
 
 /**
  * Pins every registry prompt of a suite. `versions` (prompt id → version), when given, pins those
@@ -96,15 +94,15 @@ async function pin(
   version: PromptVersion,
   source: PromptVersionSource,
 ): Promise<PinnedPrompt> {
-  const partials: Record<string, string> = {};
-  const variables = new Map<string, VariableDeclaration>(
-    version.variables.map((variable) => [variable.name, variable]),
+  const { partials, variables } = await collectIncludes(
+    composable(version),
+    async (included) => composable(await source.versionAt(included)),
+    'prompts',
   );
-  await collectIncludes(version, source, { partials, variables }, [version.name]);
   const render: RenderInput = {
     label: `${version.name} v${version.version}`,
     template: version.template,
-    variables: [...variables.values()],
+    variables,
     extraVariables: version.extraVariables,
     partials,
   };
@@ -112,27 +110,6 @@ async function pin(
   return { id, reference, version: version.version, render, params };
 }
 
-/** Included prompts' templates (the partials) and their variables, merged into the including one's. */
-async function collectIncludes(
-  version: PromptVersion,
-  source: PromptVersionSource,
-  into: { partials: Record<string, string>; variables: Map<string, VariableDeclaration> },
-  path: string[],
-): Promise<void> {
-  for (const { text, reference } of analyzeTemplate(version.template).includes) {
-    if (path.includes(reference.name) || path.length > maxIncludeDepth)
-      throw new SuiteError(`prompt include cycle: ${[...path, reference.name].join(' → ')}`);
-    const included = await source.versionAt(reference);
-    if (typeof included.template !== 'string')
-      throw new SuiteError(`{{> ${text}}}: only text prompts can be included`);
-    into.partials[text] = included.template;
-    for (const variable of included.variables) {
-      const known = into.variables.get(variable.name);
-      into.variables.set(
-        variable.name,
-        known === undefined ? variable : { ...known, required: known.required || variable.required },
-      );
-    }
-    await collectIncludes(included, source, into, [...path, reference.name]);
-  }
+function composable(version: PromptVersion): ComposableVersion {
+  return { ...version, includes: analyzeTemplate(version.template).includes };
 }
