@@ -17,6 +17,7 @@ import { createTraceRepository } from './storage/trace-repository.js';
 import { createTraceAnalytics } from './storage/trace-analytics.js';
 import { createAlertRepository } from './storage/alert-repository.js';
 import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
+import { createDrift, type Drift } from './telemetry/drift/create-drift.js';
 import { createTraceRetention } from './storage/trace-retention.js';
 import { startRetentionJob, type RetentionJob } from './telemetry/retention-job.js';
 import { createPiiRedactor } from './guardrails/pii/redact-pii.js';
@@ -71,6 +72,8 @@ export interface GatehouseOptions {
   promptEvalGate?: PromptEvalGate;
   /** Called when a prompt's versions or labels change (the response cache purges behind it). */
   onPromptChanged?: (name: string, scope: PromptScope) => void;
+  /** The clock alerts and drift windows are judged by (tests move it instead of waiting); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface Gatehouse {
@@ -107,6 +110,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let limitStore: LimitStore | undefined;
   let cache: ResponseCache | undefined;
   let alerts: AlertEngine | undefined;
+  let drift: Drift | undefined;
   let retentionJob: RetentionJob | undefined;
   try {
     await migrateToLatest(database);
@@ -169,14 +173,18 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
     });
     const metrics = createGatewayMetrics();
+    drift = createDrift({ database, config: config.drift, adapters: () => adapters ?? new Map() });
+    const now = options.now ?? Date.now;
     alerts = await createAlertEngine({
       analytics,
       repository: alertRepository,
       configRules: config.alerts.rules,
+      checks: drift.checks,
       webhooks: config.alerts.webhooks,
       intervalMs: config.alerts.evaluation_interval_ms,
       logger,
       onFiringChange: (rule, firing) => metrics.alertFiring(rule, firing),
+      now,
     });
     metrics.watchWriter(() => writer.stats());
     adapters = createProviderAdapters(config.providers);
@@ -245,6 +253,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ingestion,
       analytics,
       alerts: { engine: alerts, repository: alertRepository },
+      drift: { reporter: drift.reporter, monitors: drift.monitors, now },
       userData: { retention, flushTelemetry: () => writer.flush() },
       prompts: {
         registry: promptRegistry,
@@ -288,6 +297,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         limitStore,
         cache,
         alerts,
+        drift,
         retentionJob,
         online: { evaluators: evals.online, traces, prices },
       },
@@ -304,6 +314,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       limitStore,
       cache,
       alerts,
+      drift,
       retentionJob,
     });
     throw error;
@@ -319,6 +330,7 @@ async function closeResources(
   parts: Partial<Omit<Resources, 'online'>> & { database: Database },
 ): Promise<void> {
   await parts.alerts?.stop();
+  await parts.drift?.close();
   await parts.retentionJob?.stop();
   parts.limitStore?.close();
   await parts.keys?.close();
@@ -340,6 +352,7 @@ interface Resources {
   limitStore: LimitStore;
   cache: ResponseCache;
   alerts: AlertEngine;
+  drift: Drift;
   retentionJob: RetentionJob;
   /** What online evaluation needs once the server listens (it calls judges through this gateway). */
   online: { evaluators: OnlineEvalRepository; traces: TraceRepository; prices: PriceCatalog };
