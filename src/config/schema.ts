@@ -442,7 +442,9 @@ const configShape = z.strictObject({
         .int()
         .positive()
         .default(500)
-        .describe('Of those, traces whose stored input and output are read (language, refusals, tool calls).'),
+        .describe(
+          'Of those, traces whose stored input and output are read (language, refusals, tool calls).',
+        ),
       embedding_sample_size: z
         .number()
         .int()
@@ -457,7 +459,7 @@ const configShape = z.strictObject({
       monitors: z
         .array(driftMonitorSchema)
         .default([])
-        .describe('Drift monitors, evaluated by the alert engine; names share the alert rules\' namespace.'),
+        .describe("Drift monitors, evaluated by the alert engine; names share the alert rules' namespace."),
     })
     .prefault({})
     .describe('Drift detection: a recent window of traffic compared with a reference window.'),

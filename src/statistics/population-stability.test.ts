@@ -36,11 +36,17 @@ describe('population stability index', () => {
     // Every recent value above the reference's top edge: all mass moves to the last bin.
     const longer = reference.map((value) => value * 10);
     expect(numericPsi(reference, longer)).toBeGreaterThan(2);
-    // A constant reference still registers recent values beyond it.
-    expect(numericPsi([8, 8, 8, 8], [8, 8, 40, 40])).toBeCloseTo(
-      -0.5 * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4),
-      9,
-    );
+    // A constant reference still registers recent values above it and below it.
+    const halfMoved = -0.5 * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4);
+    expect(numericPsi([8, 8, 8, 8], [8, 8, 40, 40])).toBeCloseTo(halfMoved, 9);
+    expect(numericPsi([8, 8, 8, 8], [8, 8, 2, 3])).toBeCloseTo(halfMoved, 9);
+    // Shorter answers than the reference ever gave: everything moves to the bin below its minimum.
+    expect(
+      numericPsi(
+        reference,
+        reference.map((value) => value - 10),
+      ),
+    ).toBeGreaterThan(2);
   });
 
   it('compares category mixes over the union of both samples', () => {
@@ -50,6 +56,9 @@ describe('population stability index', () => {
     );
     expect(categoricalPsi(['en', 'en'], ['en', 'en'])).toBe(0);
     // Half the traffic in a language the reference never saw.
-    expect(categoricalPsi(['en', 'en'], ['en', 'de'])).toBeCloseTo(0.5 * Math.log(2) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), 9);
+    expect(categoricalPsi(['en', 'en'], ['en', 'de'])).toBeCloseTo(
+      0.5 * Math.log(2) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4),
+      9,
+    );
   });
 });

@@ -8,8 +8,10 @@
  * The conventional reading: < 0.1 no significant change, 0.1–0.2 moderate, > 0.2 significant.
  *
  * Numbers are binned by the reference sample's quantiles (deciles by default), so each bin holds about
- * the same share of the reference; bins are (−∞, q1], (q1, q2], …, (qk, +∞). Equal quantiles (integer
- * token counts tie often) are merged, so a reference with few distinct values gets fewer, wider bins.
+ * the same share of the reference; bins are (−∞, min), [min, q1], (q1, q2], …, (qk, +∞), where the
+ * first, below the reference's minimum, is empty in the reference and catches recent values smaller
+ * than any it saw. Equal quantiles (integer token counts tie often) are merged, so a reference with
+ * few distinct values gets fewer, wider bins; a constant reference still tells lower and higher apart.
  * Categories (languages, yes/no) are their own bins, over the union of both samples' categories.
  * An empty bin's share is floored at `epsilon` (1e-4) so the logarithm stays finite: a category that
  * appears only in one window then weighs ≈ share × ln(share / 1e-4), which is what makes a new language
@@ -64,14 +66,23 @@ export function binShares(values: readonly number[], edges: readonly number[]): 
 }
 
 /**
- * PSI of a numeric quantity (lengths) between two samples, binned by the reference's quantiles.
+ * PSI of a numeric quantity (lengths) between two samples, binned by the reference's quantiles, plus
+ * one bin below the reference's minimum (empty in the reference by construction), so recent values
+ * below anything seen register as a shift just as values above it do.
  *
  * @example
  * numericPsi([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // 0
  */
 export function numericPsi(reference: readonly number[], recent: readonly number[], bins = 10): number {
   const edges = quantileEdges(reference, bins);
-  return psiFromShares(binShares(reference, edges), binShares(recent, edges));
+  const minimum = reference.reduce((low, value) => Math.min(low, value), Infinity);
+  const shares = (values: readonly number[]) => {
+    const below = values.filter((value) => value < minimum).length;
+    const rest = values.filter((value) => value >= minimum);
+    const total = values.length === 0 ? 1 : values.length;
+    return [below / total, ...binShares(rest, edges).map((share) => (share * rest.length) / total)];
+  };
+  return psiFromShares(shares(reference), shares(recent));
 }
 
 /**

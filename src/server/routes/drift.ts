@@ -56,8 +56,16 @@ const driftQuery = z
         message: 'give all four of recent_from, recent_to, reference_from, reference_to, or none',
       });
     }
-    if (query.recent_from !== undefined && query.recent_to !== undefined && query.recent_from >= query.recent_to)
-      context.addIssue({ code: 'custom', path: ['recent_from'], message: 'recent_from must be before recent_to' });
+    if (
+      query.recent_from !== undefined &&
+      query.recent_to !== undefined &&
+      query.recent_from >= query.recent_to
+    )
+      context.addIssue({
+        code: 'custom',
+        path: ['recent_from'],
+        message: 'recent_from must be before recent_to',
+      });
     if (
       query.reference_from !== undefined &&
       query.reference_to !== undefined &&
@@ -82,7 +90,8 @@ export function registerDriftRoutes(
     const principal = principalOf(request);
     requirePermission(principal, 'usage.read');
     const query = parseBody<DriftQuery>(driftQuery, { ...(request.query as object) });
-    const base = query.monitor === undefined ? null : monitors.find((monitor) => monitor.name === query.monitor);
+    const base =
+      query.monitor === undefined ? null : monitors.find((monitor) => monitor.name === query.monitor);
     if (base === undefined) {
       throw new GatewayError('not_found', `No drift monitor named ${query.monitor}.`, { param: 'monitor' });
     }

@@ -171,7 +171,12 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
             instance: null,
             ...result,
             describe: (state) => describeRule(rule, state, result),
-            details: { metric: rule.metric, requests: result.requests, severity: rule.severity, filter: rule.filter },
+            details: {
+              metric: rule.metric,
+              requests: result.requests,
+              severity: rule.severity,
+              filter: rule.filter,
+            },
           },
         ];
       },
@@ -190,7 +195,12 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     }
   }
 
-  async function advance(check: AlertCheck, state: RuleState, result: CheckOutcome, at: number): Promise<void> {
+  async function advance(
+    check: AlertCheck,
+    state: RuleState,
+    result: CheckOutcome,
+    at: number,
+  ): Promise<void> {
     state.last = result;
     state.lastEvaluatedAt = at;
     if (result.breached) {

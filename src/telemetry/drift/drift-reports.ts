@@ -62,7 +62,9 @@ export function createDriftReporter(options: {
       const filter: DriftFilter = spec.filter;
       const base = { filter, groupBy: spec.group_by, ...(scope === undefined ? {} : { scope }) };
       const groups = await samples.groups({ ...base, ...windows.recent });
-      const wantsContent = spec.signals.some((signal) => signal !== 'input_length' && signal !== 'output_length');
+      const wantsContent = spec.signals.some(
+        (signal) => signal !== 'input_length' && signal !== 'output_length',
+      );
       const embedder = spec.signals.includes('input_embedding') ? options.embedder() : null;
       const reports: DriftReport[] = [];
       for (const { group } of groups.slice(0, maxGroupsPerReport)) {

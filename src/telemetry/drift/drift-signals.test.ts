@@ -79,7 +79,11 @@ describe('drift signals', () => {
     }));
     const signals = await computeDriftSignals(english, french, options());
     const bySignal = Object.fromEntries(signals.map((signal) => [signal.signal, signal]));
-    expect(bySignal.input_embedding).toMatchObject({ measure: 'cosine_distance', drifted: true, threshold: 0.05 });
+    expect(bySignal.input_embedding).toMatchObject({
+      measure: 'cosine_distance',
+      drifted: true,
+      threshold: 0.05,
+    });
     expect(bySignal.input_embedding!.value).toBeCloseTo(1, 6);
     expect(bySignal.input_length).toMatchObject({ drifted: true, samples: { reference: 40, recent: 40 } });
     expect(bySignal.output_length).toMatchObject({ drifted: false, status: 'ok' });
@@ -87,7 +91,10 @@ describe('drift signals', () => {
       drifted: true,
       summary: { reference: { en: 1 }, recent: { fr: 1 } },
     });
-    expect(bySignal.refusal).toMatchObject({ drifted: true, summary: { reference: { rate: 0 }, recent: { rate: 0.5 } } });
+    expect(bySignal.refusal).toMatchObject({
+      drifted: true,
+      summary: { reference: { rate: 0 }, recent: { rate: 0.5 } },
+    });
     expect(bySignal.tool_calls).toMatchObject({ drifted: true, summary: { recent: { rate: 0.5 } } });
     // Half the answers refused where none did: 0.5·ln(0.5/1e-4) + 0.5·ln 2, over the 0.2 threshold.
     expect(bySignal.refusal!.value).toBeCloseTo((0.5 - 1e-4) * Math.log(0.5 / 1e-4) + 0.5 * Math.log(2), 6);
@@ -122,7 +129,10 @@ describe('drift signals', () => {
   });
 
   it('reports a failing embedder on its signal and still judges the others', async () => {
-    const failing: Embedder = { ...topicEmbedder, embed: () => Promise.reject(new Error('model not loaded')) };
+    const failing: Embedder = {
+      ...topicEmbedder,
+      embed: () => Promise.reject(new Error('model not loaded')),
+    };
     const signals = await computeDriftSignals(english, english, options({ embedder: failing }));
     expect(signals[0]).toMatchObject({
       signal: 'input_embedding',

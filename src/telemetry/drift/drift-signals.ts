@@ -101,7 +101,16 @@ async function computeSignal(
     measure: DriftSignalResult['measure'] = 'psi',
   ): DriftSignalResult => {
     const drifted = value > threshold;
-    return { signal, measure, value, threshold, drifted, status: drifted ? 'drifted' : 'ok', samples, summary };
+    return {
+      signal,
+      measure,
+      value,
+      threshold,
+      drifted,
+      status: drifted ? 'drifted' : 'ok',
+      samples,
+      summary,
+    };
   };
   const without = (
     status: Exclude<SignalStatus, 'ok' | 'drifted'>,
@@ -161,9 +170,7 @@ async function computeSignal(
       if (contentMissing((features) => features.outputs.length)) return noContent(samples);
       if (!enough(samples)) return tooFew(samples);
       const flags = (features: Features) =>
-        features.outputs.map((facts) =>
-          String(signal === 'refusal' ? facts.refused : facts.toolCalls),
-        );
+        features.outputs.map((facts) => String(signal === 'refusal' ? facts.refused : facts.toolCalls));
       const [referenceFlags, recentFlags] = [flags(before), flags(after)];
       return judge(categoricalPsi(referenceFlags, recentFlags), samples, {
         reference: { rate: shares(referenceFlags).true ?? 0 },
@@ -206,6 +213,7 @@ function lengthSummary(values: number[]): Record<string, number> {
 
 function shares(labels: string[]): Record<string, number> {
   const result: Record<string, number> = {};
-  for (const [label, count] of countLabels(labels)) result[label] = Number((count / labels.length).toFixed(4));
+  for (const [label, count] of countLabels(labels))
+    result[label] = Number((count / labels.length).toFixed(4));
   return result;
 }

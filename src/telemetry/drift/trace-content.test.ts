@@ -8,7 +8,13 @@ describe('what drift reads from stored content', () => {
         { role: 'system', content: 'You are a support bot.' },
         { role: 'user', content: 'Where is my parcel?' },
         { role: 'assistant', content: 'Let me check.' },
-        { role: 'user', content: [{ type: 'text', text: 'Order 42' }, { type: 'image_url', image_url: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Order 42' },
+            { type: 'image_url', image_url: {} },
+          ],
+        },
       ],
       tools: [],
     };

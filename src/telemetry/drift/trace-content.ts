@@ -32,7 +32,8 @@ export function outputFacts(output: unknown): OutputFacts | null {
   const toolCalls = messages.some(hasToolCalls);
   // OpenAI's own refusal field first; an answer that calls a tool is acting, not refusing.
   const declared = messages.some((message) => typeof message.refusal === 'string' && message.refusal !== '');
-  const refused = declared || (!toolCalls && isRefusal(messages.map((message) => textOf(message)).join('\n')));
+  const refused =
+    declared || (!toolCalls && isRefusal(messages.map((message) => textOf(message)).join('\n')));
   return { refused, toolCalls };
 }
 
@@ -66,8 +67,7 @@ function textOf(message: Message): string {
 function hasToolCalls(message: Message): boolean {
   if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) return true;
   return (
-    Array.isArray(message.parts) &&
-    message.parts.some((part) => isRecord(part) && part.type === 'tool_call')
+    Array.isArray(message.parts) && message.parts.some((part) => isRecord(part) && part.type === 'tool_call')
   );
 }
 
