@@ -71,10 +71,10 @@ export const driftMonitorSchema = z
         'One report (and one alert) per model (route), per prompt name, per prompt name and version, or one for all matching traffic.',
       ),
     filter: driftFilterSchema.default({}),
-    recent: duration.default(86_400_000).describe('The recent window, ending now (`1d`).'),
+    recent: duration.default(86_400_000).describe('The recent window, ending now (default `1d`).'),
     reference: z
       .strictObject({
-        window: duration.default(604_800_000).describe('Length of the reference window (`7d`).'),
+        window: duration.default(604_800_000).describe('Length of the reference window (default `7d`).'),
         offset: duration
           .optional()
           .describe(
@@ -100,9 +100,11 @@ export const driftMonitorSchema = z
     every: duration
       .default(3_600_000)
       .describe(
-        'How often the reports are recomputed (the alert engine re-reads the last report in between).',
+        'How often the reports are recomputed (default `1h`; the alert engine re-reads the last report in between).',
       ),
-    for: duration.default(0).describe('How long a group must stay drifted before the alert fires.'),
+    for: duration
+      .default(0)
+      .describe('How long a group must stay drifted before the alert fires (default `0s`).'),
     severity: z.enum(['info', 'warning', 'critical']).default('warning').describe('Passed to notifications.'),
     webhooks: z
       .array(z.string())

@@ -14,7 +14,8 @@ import { alertRuleSchema, type AlertRule } from '../../config/alert-rule.js';
 import type { AlertRepository } from '../../storage/alert-repository.js';
 import type { TraceAnalytics } from '../../storage/trace-analytics.js';
 import { newSpanId } from '../ids.js';
-import { evaluateRule, type RuleEvaluation } from './evaluate-rule.js';
+import type { AlertCheck, CheckOutcome } from './alert-check.js';
+import { metricRuleCheck } from './evaluate-rule.js';
 import { sendWebhook, type AlertNotification, type WebhookTarget } from './notify-webhook.js';
 
 export type AlertState = 'inactive' | 'pending' | 'firing';
@@ -32,35 +33,6 @@ export interface AlertStatus {
   lastThreshold: number | null;
   lastEvaluatedAt: number | null;
   origin: 'config' | 'api';
-}
-
-/**
- * A check the engine evaluates besides metric rules (drift monitors): each round it reports one
- * outcome per instance it judged, and the engine runs the same state machine per instance.
- */
-export interface AlertCheck {
-  name: string;
-  kind: string;
-  /** What notifications name as the metric. */
-  metric: string;
-  for: number;
-  severity: AlertRule['severity'];
-  webhooks: string[];
-  repeat_interval?: number | undefined;
-  evaluate(at: number): Promise<CheckOutcome[]>;
-}
-
-export interface CheckOutcome {
-  /** Which instance was judged (`model=support`); null for a check with a single instance. */
-  instance: string | null;
-  value: number | null;
-  threshold: number | null;
-  breached: boolean;
-  requests: number;
-  /** The message of a state change; `resolved` reads "back within" rather than "breaches". */
-  describe(state: 'pending' | 'firing' | 'resolved'): string;
-  /** Recorded in the history and sent with notifications (a drift report's signals). */
-  details: Record<string, unknown>;
 }
 
 export interface AlertEngineOptions {
@@ -144,43 +116,10 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     const key = stateKey(check, instance);
     let state = states.get(key);
     if (state === undefined) {
-      state = {
-        check,
-        instance,
-        state: 'inactive',
-        since: null,
-        firingSince: null,
-        lastNotifiedAt: null,
-        last: null,
-        lastEvaluatedAt: null,
-      };
+      state = newState(check, instance);
       states.set(key, state);
     }
     return state;
-  }
-
-  /** A metric rule as a check with one instance. */
-  function ruleCheck(rule: AlertRule): AlertCheck {
-    return {
-      ...rule,
-      kind: 'metric',
-      async evaluate(at) {
-        const result = await evaluateRule(options.analytics, rule, at);
-        return [
-          {
-            instance: null,
-            ...result,
-            describe: (state) => describeRule(rule, state, result),
-            details: {
-              metric: rule.metric,
-              requests: result.requests,
-              severity: rule.severity,
-              filter: rule.filter,
-            },
-          },
-        ];
-      },
-    };
   }
 
   async function evaluateCheck(check: AlertCheck): Promise<void> {
@@ -235,17 +174,6 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     state.firingSince = null;
   }
 
-  function describeRule(
-    rule: AlertRule,
-    state: 'pending' | 'firing' | 'resolved',
-    result: RuleEvaluation,
-  ): string {
-    const value = result.value === null ? 'no data' : Number(result.value.toPrecision(4));
-    const threshold = result.threshold === null ? 'n/a' : Number(result.threshold.toPrecision(4));
-    const verb = state === 'resolved' ? 'is back within' : 'breaches';
-    return `${rule.metric} over ${rule.window / 1000}s = ${value} ${verb} ${rule.operator} ${threshold}`;
-  }
-
   async function record(
     check: AlertCheck,
     state: 'pending' | 'firing' | 'resolved',
@@ -296,7 +224,10 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
   }
 
   async function round(): Promise<void> {
-    for (const check of [...allRules().map(({ rule }) => ruleCheck(rule)), ...checks]) {
+    for (const check of [
+      ...allRules().map(({ rule }) => metricRuleCheck(options.analytics, rule)),
+      ...checks,
+    ]) {
       try {
         await evaluateCheck(check);
       } catch (error) {
@@ -366,8 +297,8 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
       ...allRules().map(({ rule, origin }) => status(stateOf(rule.name, null), 'metric', origin)),
       ...checks.flatMap((check) => {
         const instances = [...states.values()].filter((state) => state.check === check.name);
-        // A check that judged nothing yet still shows, inactive.
-        return (instances.length === 0 ? [stateOf(check.name, null)] : instances).map((state) =>
+        // A check that judged nothing yet still shows, inactive (without keeping a state for it).
+        return (instances.length === 0 ? [newState(check.name, null)] : instances).map((state) =>
           status(state, check.kind, 'config'),
         );
       }),
@@ -380,6 +311,19 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
       timer = null;
       await running;
     },
+  };
+}
+
+function newState(check: string, instance: string | null): RuleState {
+  return {
+    check,
+    instance,
+    state: 'inactive',
+    since: null,
+    firingSince: null,
+    lastNotifiedAt: null,
+    last: null,
+    lastEvaluatedAt: null,
   };
 }
 

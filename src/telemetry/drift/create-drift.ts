@@ -10,7 +10,7 @@ import type { Embedder } from '../../embeddings/spec.js';
 import type { ProviderAdapter } from '../../providers/spec.js';
 import type { Database } from '../../storage/database.js';
 import { createDriftSamples } from '../../storage/drift-samples.js';
-import type { AlertCheck } from '../alerts/alert-engine.js';
+import type { AlertCheck } from '../alerts/alert-check.js';
 import { createDriftCheck } from './drift-check.js';
 import { createDriftReporter, type DriftReporter } from './drift-reports.js';
 

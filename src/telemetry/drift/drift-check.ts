@@ -6,7 +6,7 @@
  * cost seconds); the engine's more frequent rounds re-read the last ones, so `for` still counts time.
  */
 import type { DriftMonitor } from '../../config/drift-monitor.js';
-import type { AlertCheck, CheckOutcome } from '../alerts/alert-engine.js';
+import type { AlertCheck, CheckOutcome } from '../alerts/alert-check.js';
 import { monitorWindows, type DriftReport, type DriftReporter } from './drift-reports.js';
 import type { DriftSignalResult } from './drift-signals.js';
 
