@@ -265,7 +265,7 @@ describe.each(stores)('drift (%s)', (store) => {
       ['firing', 'model=support'],
       ['pending', 'model=support'],
     ]);
-  });
+  }, 120_000); // Two reports embed ~200 inputs with the local model: seconds on a loaded machine.
 
   it('answers a report for a configured monitor and refuses bad queries precisely', async () => {
     const unknown = await api<{ error: { param: string } }>(stack, '/api/drift?monitor=nope');
@@ -284,6 +284,12 @@ describe.each(stores)('drift (%s)', (store) => {
     expect(monitor.status).toBe(200);
     expect(monitor.body.monitor).toBe('route-drift');
     expect(monitor.body.recent.to - monitor.body.recent.from).toBe(hour);
+    // Another tenant's filter sees none of this traffic.
+    const otherTenant = await api<DriftBody>(
+      stack,
+      '/api/drift?tenant=another-tenant&signals=input_length&recent=1d',
+    );
+    expect(otherTenant.body.data).toEqual([]);
   });
 });
 

@@ -50,6 +50,8 @@ export const driftFilterSchema = z
     provider: z.string().optional().describe('Provider id that answered.'),
     source: z.enum(['gateway', 'otlp', 'api']).optional().describe('Who wrote the trace.'),
     prompt: z.string().optional().describe('Prompt name the trace was rendered from.'),
+    tenant: z.string().optional().describe('Tenant id of the caller (default: every tenant).'),
+    project: z.string().optional().describe('Project id of the caller (default: every project).'),
   })
   .describe('Only traces matching these fields count.');
 

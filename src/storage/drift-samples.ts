@@ -71,6 +71,8 @@ export function createDriftSamples(database: Database): DriftSamples {
       ['provider', query.filter.provider],
       ['source', query.filter.source],
       ['prompt_name', query.filter.prompt],
+      ['tenant_id', query.filter.tenant],
+      ['project_id', query.filter.project],
       ['tenant_id', query.scope?.tenantId],
       ['project_id', query.scope?.projectId],
     ];

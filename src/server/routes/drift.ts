@@ -31,6 +31,8 @@ const driftQuery = z
     provider: z.string().optional(),
     source: z.enum(['gateway', 'otlp', 'api']).optional(),
     prompt: z.string().optional(),
+    tenant: z.string().optional(),
+    project: z.string().optional(),
     recent: duration.optional(),
     reference_window: duration.optional(),
     reference_offset: duration.optional(),
@@ -115,7 +117,7 @@ export function registerDriftRoutes(
 function specOf(query: DriftQuery, base: DriftMonitor | null): DriftMonitor {
   const defaults = base ?? driftMonitorSchema.parse({ name: 'ad-hoc', group_by: 'none' });
   const filter = { ...defaults.filter };
-  for (const key of ['model', 'provider', 'source', 'prompt'] as const) {
+  for (const key of ['model', 'provider', 'source', 'prompt', 'tenant', 'project'] as const) {
     const value = query[key];
     if (value !== undefined) Object.assign(filter, { [key]: value });
   }
