@@ -17,6 +17,7 @@ import { createTraceRepository } from './storage/trace-repository.js';
 import { createTraceAnalytics } from './storage/trace-analytics.js';
 import { createAlertRepository } from './storage/alert-repository.js';
 import { createAlertEngine, type AlertEngine } from './telemetry/alerts/alert-engine.js';
+import { createDrift, type Drift } from './telemetry/drift/create-drift.js';
 import { createTraceRetention } from './storage/trace-retention.js';
 import { startRetentionJob, type RetentionJob } from './telemetry/retention-job.js';
 import { createPiiRedactor } from './guardrails/pii/redact-pii.js';
@@ -82,6 +83,8 @@ export interface GatehouseOptions {
   promptEvalGate?: PromptEvalGate;
   /** Called when a prompt's versions or labels change (the response cache purges behind it). */
   onPromptChanged?: (name: string, scope: PromptScope) => void;
+  /** The clock alerts and drift windows are judged by (tests move it instead of waiting); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface Gatehouse {
@@ -120,6 +123,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   let limitStore: LimitStore | undefined;
   let cache: ResponseCache | undefined;
   let alerts: AlertEngine | undefined;
+  let drift: Drift | undefined;
   let retentionJob: RetentionJob | undefined;
   let pendingScores: PeriodicPass | undefined;
   let reviewQueue: BulkWriter<NewReviewItem> | undefined;
@@ -184,14 +188,18 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       logger,
     });
     const metrics = createGatewayMetrics();
+    drift = createDrift({ database, config: config.drift, adapters: () => adapters ?? new Map() });
+    const now = options.now ?? Date.now;
     alerts = await createAlertEngine({
       analytics,
       repository: alertRepository,
       configRules: config.alerts.rules,
+      checks: drift.checks,
       webhooks: config.alerts.webhooks,
       intervalMs: config.alerts.evaluation_interval_ms,
       logger,
       onFiringChange: (rule, firing) => metrics.alertFiring(rule, firing),
+      now,
     });
     metrics.watchWriter(() => writer.stats());
     adapters = createProviderAdapters(config.providers);
@@ -280,6 +288,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ingestion,
       analytics,
       alerts: { engine: alerts, repository: alertRepository },
+      drift: { reporter: drift.reporter, monitors: drift.monitors, now },
       userData: { retention, flushTelemetry: () => writer.flush() },
       prompts: {
         registry: promptRegistry,
@@ -345,6 +354,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         limitStore,
         cache,
         alerts,
+        drift,
         retentionJob,
         pendingScores,
         online: { evaluators: onlineEvaluators, traces, prices, scores: scoresTableWriter(scores) },
@@ -367,6 +377,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       limitStore,
       cache,
       alerts,
+      drift,
       retentionJob,
       pendingScores,
     });
@@ -383,6 +394,7 @@ async function closeResources(
   parts: Partial<Omit<Resources, 'online' | 'evalRuns' | 'loopback'>> & { database: Database },
 ): Promise<void> {
   await parts.alerts?.stop();
+  await parts.drift?.close();
   await parts.retentionJob?.stop();
   await parts.pendingScores?.stop();
   parts.limitStore?.close();
@@ -410,6 +422,7 @@ interface Resources {
   limitStore: LimitStore;
   cache: ResponseCache;
   alerts: AlertEngine;
+  drift: Drift;
   retentionJob: RetentionJob;
   /** Attaches scores posted by request id to their trace once it is stored. */
   pendingScores: PeriodicPass;

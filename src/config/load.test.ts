@@ -56,6 +56,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('fills drift monitor defaults and rejects unknown webhooks and names taken by alert rules', () => {
+    const drift = `
+alerts:
+  webhooks: [{ id: ops, url: 'https://hooks.example.com/x' }]
+  rules: [{ name: taken, metric: cost, window: 1d, threshold: 1 }]
+drift:
+  monitors:
+    - { name: route-drift, webhooks: [ops] }
+`;
+    const { config } = loadConfig({ path: withFile(minimal + drift), env: { TEST_OPENAI_KEY: 'k' } });
+    expect(config.drift.monitors[0]).toMatchObject({
+      group_by: 'model',
+      recent: 86_400_000,
+      reference: { window: 604_800_000 },
+      min_samples: 30,
+      thresholds: { input_embedding: 0.05, input_length: 0.2, language: 0.2 },
+    });
+    const unknownWebhook = withFile(minimal + drift.replace('webhooks: [ops] }', 'webhooks: [pager] }'));
+    expect(() => loadConfig({ path: unknownWebhook, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(
+      /drift\.monitors\.0\.webhooks\.0: unknown webhook "pager"/,
+    );
+    const clash = withFile(minimal + drift.replace('name: route-drift', 'name: taken'));
+    expect(() => loadConfig({ path: clash, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(
+      /drift\.monitors\.0\.name: duplicate alert name "taken"/,
+    );
+  });
+
   it('rejects a wrong provider type', () => {
     const path = withFile(minimal.replace('type: openai', 'type: openia'));
     expect(() => loadConfig({ path, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(/providers\.0\.type/);

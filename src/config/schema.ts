@@ -7,6 +7,7 @@ import { modelRoutingFields, routingSchema, targetRoutingFields } from './routin
 import { checkRouting } from './routing-checks.js';
 import { guardrailsSchema } from './guardrails-schema.js';
 import { alertRuleSchema } from './alert-rule.js';
+import { driftMonitorSchema } from './drift-monitor.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -428,6 +429,40 @@ const configShape = z.strictObject({
     })
     .prefault({})
     .describe('Alerts over the trace aggregates.'),
+  drift: z
+    .strictObject({
+      sample_size: z
+        .number()
+        .int()
+        .positive()
+        .default(2_000)
+        .describe('Traces read per group and window for the length signals (spread evenly over the window).'),
+      content_sample_size: z
+        .number()
+        .int()
+        .positive()
+        .default(500)
+        .describe(
+          'Of those, traces whose stored input and output are read (language, refusals, tool calls).',
+        ),
+      embedding_sample_size: z
+        .number()
+        .int()
+        .positive()
+        .default(200)
+        .describe(
+          'Of those, inputs embedded for `input_embedding` (the local embedder does ~100 a second on 2 cores).',
+        ),
+      embedder: cacheEmbedderSchema
+        .prefault({ type: 'local' })
+        .describe('What embeds sampled inputs (loaded only once a report asks for `input_embedding`).'),
+      monitors: z
+        .array(driftMonitorSchema)
+        .default([])
+        .describe("Drift monitors, evaluated by the alert engine; names share the alert rules' namespace."),
+    })
+    .prefault({})
+    .describe('Drift detection: a recent window of traffic compared with a reference window.'),
   pricing: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Compute the cost of each call from the price catalog.'),
@@ -535,6 +570,7 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
     }
   });
   checkCacheReferences(config, providerIds, context);
+  checkDriftReferences(config, providerIds, context);
   const modelNames = new Set<string>();
   config.models.forEach((model, index) => {
     if (modelNames.has(model.name)) {
@@ -584,6 +620,42 @@ function checkCacheReferences(
     context.addIssue({
       code: 'custom',
       path: ['cache', 'embedder', 'provider'],
+      message: `unknown provider "${embedder.provider}"`,
+    });
+  }
+}
+
+function checkDriftReferences(
+  config: z.infer<typeof configShape>,
+  providerIds: ReadonlySet<string>,
+  context: z.RefinementCtx,
+): void {
+  const names = new Set(config.alerts.rules.map((rule) => rule.name));
+  const webhooks = new Set(config.alerts.webhooks.map((webhook) => webhook.id));
+  config.drift.monitors.forEach((monitor, index) => {
+    if (names.has(monitor.name)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['drift', 'monitors', index, 'name'],
+        message: `duplicate alert name "${monitor.name}" (alert rules and drift monitors share names)`,
+      });
+    }
+    names.add(monitor.name);
+    monitor.webhooks.forEach((id, webhookIndex) => {
+      if (!webhooks.has(id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['drift', 'monitors', index, 'webhooks', webhookIndex],
+          message: `unknown webhook "${id}" (define it in alerts.webhooks)`,
+        });
+      }
+    });
+  });
+  const embedder = config.drift.embedder;
+  if (embedder.type === 'provider' && !providerIds.has(embedder.provider)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['drift', 'embedder', 'provider'],
       message: `unknown provider "${embedder.provider}"`,
     });
   }

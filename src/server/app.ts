@@ -42,6 +42,9 @@ import type { TraceAnalytics } from '../storage/trace-analytics.js';
 import type { AlertRepository } from '../storage/alert-repository.js';
 import type { AlertEngine } from '../telemetry/alerts/alert-engine.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerDriftRoutes } from './routes/drift.js';
+import type { DriftReporter } from '../telemetry/drift/drift-reports.js';
+import type { DriftMonitor } from '../config/drift-monitor.js';
 import type { TraceRetention } from '../storage/trace-retention.js';
 import { registerUserDataRoutes } from './routes/user-data.js';
 import type { PromptRegistry } from '../prompts/registry.js';
@@ -78,6 +81,8 @@ export interface ServerDependencies {
   ingestion: Ingestion;
   analytics: TraceAnalytics;
   alerts: { engine: AlertEngine; repository: AlertRepository };
+  /** `GET /api/drift`: the reporter, the configured monitors, and the clock windows end at. */
+  drift: { reporter: DriftReporter; monitors: readonly DriftMonitor[]; now: () => number };
   userData: { retention: TraceRetention; flushTelemetry: () => Promise<void> };
 }
 
@@ -120,6 +125,7 @@ export function buildServer(dependencies: ServerDependencies): FastifyInstance {
   registerIngestionRoutes(app, dependencies.ingestion);
   registerAnalyticsRoutes(app, dependencies.analytics, dependencies.traces);
   registerAlertRoutes(app, dependencies.alerts.engine, dependencies.alerts.repository);
+  registerDriftRoutes(app, dependencies.drift.reporter, dependencies.drift.monitors, dependencies.drift.now);
   registerUserDataRoutes(app, dependencies.userData.retention, dependencies.userData.flushTelemetry);
   registerPromptRoutes(app, dependencies.prompts.registry);
   registerPromptExperimentRoutes(app, dependencies.prompts.experiments);

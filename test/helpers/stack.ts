@@ -35,6 +35,8 @@ export interface StackOptions {
   /** Extra providers and models appended to the defaults (providers may be built from the mock's URL). */
   providers?: Record<string, unknown>[] | ((mockUrl: string) => Record<string, unknown>[]);
   models?: Record<string, unknown>[];
+  /** The clock alerts and drift windows are judged by (default `Date.now`). */
+  now?: () => number;
 }
 
 export const masterKey = 'gh-test-master-key-0123456789';
@@ -68,7 +70,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ],
     ...options.config,
   });
-  const gatehouse = await createGatehouse({ config, logger: pino({ level: 'silent' }) });
+  const gatehouse = await createGatehouse({
+    config,
+    logger: pino({ level: 'silent' }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const url = await gatehouse.listen();
   return {
     url,

@@ -5,18 +5,27 @@
  * (deduplicated: a firing alert is not re-sent each evaluation, only every `repeat_interval` if set).
  * Evaluation runs off the data plane, one round at a time; a failing store or webhook is logged and
  * the next round tries again.
+ *
+ * Besides metric rules, the engine runs checks that judge several instances at once (a drift monitor
+ * judges each model or prompt): every instance has its own state, history entries and notifications,
+ * and an instance a round no longer reports counts as back to normal.
  */
 import { alertRuleSchema, type AlertRule } from '../../config/alert-rule.js';
 import type { AlertRepository } from '../../storage/alert-repository.js';
 import type { TraceAnalytics } from '../../storage/trace-analytics.js';
 import { newSpanId } from '../ids.js';
-import { evaluateRule, type RuleEvaluation } from './evaluate-rule.js';
+import type { AlertCheck, CheckOutcome } from './alert-check.js';
+import { metricRuleCheck } from './evaluate-rule.js';
 import { sendWebhook, type AlertNotification, type WebhookTarget } from './notify-webhook.js';
 
 export type AlertState = 'inactive' | 'pending' | 'firing';
 
 export interface AlertStatus {
   rule: string;
+  /** What kind of rule: `metric` (alert rules) or a check's kind (`drift`). */
+  kind: string;
+  /** The instance a check judged (`model=support`); null for metric rules. */
+  instance: string | null;
   state: AlertState;
   /** Epoch ms the current state began. */
   since: number | null;
@@ -30,6 +39,8 @@ export interface AlertEngineOptions {
   analytics: TraceAnalytics;
   repository: AlertRepository;
   configRules: AlertRule[];
+  /** Checks from the config besides the rules (drift monitors); their names share the rules' namespace. */
+  checks?: AlertCheck[];
   webhooks: WebhookTarget[];
   intervalMs: number;
   logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -51,11 +62,13 @@ export interface AlertEngine {
 }
 
 interface RuleState {
+  check: string;
+  instance: string | null;
   state: AlertState;
   since: number | null;
   firingSince: number | null;
   lastNotifiedAt: number | null;
-  last: RuleEvaluation | null;
+  last: CheckOutcome | null;
   lastEvaluatedAt: number | null;
 }
 
@@ -72,7 +85,8 @@ export class AlertRuleError extends Error {
 export async function createAlertEngine(options: AlertEngineOptions): Promise<AlertEngine> {
   const now = options.now ?? Date.now;
   const webhooks = new Map(options.webhooks.map((webhook) => [webhook.id, webhook]));
-  const configNames = new Set(options.configRules.map((rule) => rule.name));
+  const checks = options.checks ?? [];
+  const configNames = new Set([...options.configRules, ...checks].map((rule) => rule.name));
   const apiRules = new Map<string, AlertRule>();
   for (const stored of await options.repository.listRules()) {
     const parsed = alertRuleSchema.safeParse(stored.definition);
@@ -95,129 +109,129 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     ];
   }
 
-  function stateOf(name: string): RuleState {
-    let state = states.get(name);
+  const stateKey = (check: string, instance: string | null) =>
+    instance === null ? check : `${check}\u0000${instance}`;
+
+  function stateOf(check: string, instance: string | null): RuleState {
+    const key = stateKey(check, instance);
+    let state = states.get(key);
     if (state === undefined) {
-      state = {
-        state: 'inactive',
-        since: null,
-        firingSince: null,
-        lastNotifiedAt: null,
-        last: null,
-        lastEvaluatedAt: null,
-      };
-      states.set(name, state);
+      state = newState(check, instance);
+      states.set(key, state);
     }
     return state;
   }
 
-  async function evaluateOne(rule: AlertRule): Promise<void> {
+  async function evaluateCheck(check: AlertCheck): Promise<void> {
     const at = now();
-    const result = await evaluateRule(options.analytics, rule, at);
-    const state = stateOf(rule.name);
+    const outcomes = await check.evaluate(at);
+    const judged = new Set(outcomes.map((outcome) => outcome.instance));
+    for (const outcome of outcomes) await advance(check, stateOf(check.name, outcome.instance), outcome, at);
+    // Instances no longer reported (no recent traffic) are back to normal.
+    for (const state of [...states.values()]) {
+      if (state.check !== check.name || judged.has(state.instance) || state.state === 'inactive') continue;
+      await advance(check, state, absentOutcome(state.instance), at);
+    }
+  }
+
+  async function advance(
+    check: AlertCheck,
+    state: RuleState,
+    result: CheckOutcome,
+    at: number,
+  ): Promise<void> {
     state.last = result;
     state.lastEvaluatedAt = at;
     if (result.breached) {
       if (state.state === 'inactive') {
         state.state = 'pending';
         state.since = at;
-        await record(rule, 'pending', result, at);
+        await record(check, 'pending', result, at);
       }
-      if (state.state === 'pending' && at - (state.since ?? at) >= rule.for) {
+      if (state.state === 'pending' && at - (state.since ?? at) >= check.for) {
         state.state = 'firing';
         state.since = at;
         state.firingSince = at;
-        await record(rule, 'firing', result, at);
-        notify(rule, 'firing', result, at, state);
-        options.onFiringChange?.(rule.name, true);
+        await record(check, 'firing', result, at);
+        notify(check, 'firing', result, at, state);
+        options.onFiringChange?.(stateLabel(check.name, result.instance), true);
       } else if (
         state.state === 'firing' &&
-        rule.repeat_interval !== undefined &&
-        at - (state.lastNotifiedAt ?? at) >= rule.repeat_interval
+        check.repeat_interval !== undefined &&
+        at - (state.lastNotifiedAt ?? at) >= check.repeat_interval
       ) {
-        notify(rule, 'firing', result, at, state);
+        notify(check, 'firing', result, at, state);
       }
       return;
     }
     if (state.state === 'firing') {
-      await record(rule, 'resolved', result, at);
-      notify(rule, 'resolved', result, at, state);
-      options.onFiringChange?.(rule.name, false);
+      await record(check, 'resolved', result, at);
+      notify(check, 'resolved', result, at, state);
+      options.onFiringChange?.(stateLabel(check.name, result.instance), false);
     }
     state.state = 'inactive';
     state.since = null;
     state.firingSince = null;
   }
 
-  function describe(
-    rule: AlertRule,
-    state: 'pending' | 'firing' | 'resolved',
-    result: RuleEvaluation,
-  ): string {
-    const value = result.value === null ? 'no data' : Number(result.value.toPrecision(4));
-    const threshold = result.threshold === null ? 'n/a' : Number(result.threshold.toPrecision(4));
-    const verb = state === 'resolved' ? 'is back within' : 'breaches';
-    return `${rule.metric} over ${rule.window / 1000}s = ${value} ${verb} ${rule.operator} ${threshold}`;
-  }
-
   async function record(
-    rule: AlertRule,
+    check: AlertCheck,
     state: 'pending' | 'firing' | 'resolved',
-    result: RuleEvaluation,
+    result: CheckOutcome,
     at: number,
   ): Promise<void> {
     await options.repository.appendEvent({
       // Time, then a sequence: pending and firing recorded in the same millisecond keep their order.
       id: `${at.toString(16).padStart(12, '0')}${(eventSequence++).toString(16).padStart(8, '0')}${newSpanId()}`,
-      rule: rule.name,
+      rule: check.name,
       state,
       value: result.value,
       threshold: result.threshold,
       at,
-      message: describe(rule, state, result),
-      details: {
-        metric: rule.metric,
-        requests: result.requests,
-        severity: rule.severity,
-        filter: rule.filter,
-      },
+      message: result.describe(state),
+      details: result.instance === null ? result.details : { instance: result.instance, ...result.details },
     });
   }
 
   function notify(
-    rule: AlertRule,
+    check: AlertCheck,
     state: 'firing' | 'resolved',
-    result: RuleEvaluation,
+    result: CheckOutcome,
     at: number,
     ruleState: RuleState,
   ): void {
     ruleState.lastNotifiedAt = at;
     const notification: AlertNotification = {
-      rule: rule.name,
+      rule: check.name,
+      instance: result.instance,
       state,
-      severity: rule.severity,
-      metric: rule.metric,
+      severity: check.severity,
+      metric: check.metric,
       value: result.value,
       threshold: result.threshold,
       startedAt: ruleState.firingSince ?? at,
       at,
-      message: describe(rule, state, result),
+      message: result.describe(state),
+      ...(check.kind === 'metric' ? {} : { details: result.details }),
     };
-    for (const id of rule.webhooks) {
+    for (const id of check.webhooks) {
       const target = webhooks.get(id);
       if (target === undefined) continue;
       sendWebhook(target, notification).catch((error: unknown) =>
-        options.logger.error({ err: error, rule: rule.name, webhook: id }, 'alert notification failed'),
+        options.logger.error({ err: error, rule: check.name, webhook: id }, 'alert notification failed'),
       );
     }
   }
 
   async function round(): Promise<void> {
-    for (const { rule } of allRules()) {
+    for (const check of [
+      ...allRules().map(({ rule }) => metricRuleCheck(options.analytics, rule)),
+      ...checks,
+    ]) {
       try {
-        await evaluateOne(rule);
+        await evaluateCheck(check);
       } catch (error) {
-        options.logger.error({ err: error, rule: rule.name }, 'alert rule evaluation failed');
+        options.logger.error({ err: error, rule: check.name }, 'alert rule evaluation failed');
       }
     }
   }
@@ -254,8 +268,22 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
     if (configNames.has(name))
       throw new AlertRuleError(`Rule "${name}" is defined in the config file.`, 'name');
     apiRules.delete(name);
-    states.delete(name);
+    states.delete(stateKey(name, null));
     return options.repository.deleteRule(name);
+  }
+
+  function status(state: RuleState, kind: string, origin: 'config' | 'api'): AlertStatus {
+    return {
+      rule: state.check,
+      kind,
+      instance: state.instance,
+      state: state.state,
+      since: state.since,
+      lastValue: state.last?.value ?? null,
+      lastThreshold: state.last?.threshold ?? null,
+      lastEvaluatedAt: state.lastEvaluatedAt,
+      origin,
+    };
   }
 
   return {
@@ -265,19 +293,16 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
       timer.unref();
     },
     evaluate,
-    statuses: () =>
-      allRules().map(({ rule, origin }) => {
-        const state = stateOf(rule.name);
-        return {
-          rule: rule.name,
-          state: state.state,
-          since: state.since,
-          lastValue: state.last?.value ?? null,
-          lastThreshold: state.last?.threshold ?? null,
-          lastEvaluatedAt: state.lastEvaluatedAt,
-          origin,
-        };
+    statuses: () => [
+      ...allRules().map(({ rule, origin }) => status(stateOf(rule.name, null), 'metric', origin)),
+      ...checks.flatMap((check) => {
+        const instances = [...states.values()].filter((state) => state.check === check.name);
+        // A check that judged nothing yet still shows, inactive (without keeping a state for it).
+        return (instances.length === 0 ? [newState(check.name, null)] : instances).map((state) =>
+          status(state, check.kind, 'config'),
+        );
       }),
+    ],
     rules: allRules,
     putRule,
     deleteRule,
@@ -286,5 +311,35 @@ export async function createAlertEngine(options: AlertEngineOptions): Promise<Al
       timer = null;
       await running;
     },
+  };
+}
+
+function newState(check: string, instance: string | null): RuleState {
+  return {
+    check,
+    instance,
+    state: 'inactive',
+    since: null,
+    firingSince: null,
+    lastNotifiedAt: null,
+    last: null,
+    lastEvaluatedAt: null,
+  };
+}
+
+/** How Prometheus names an alert: the rule, and the instance for checks that judge several. */
+function stateLabel(check: string, instance: string | null): string {
+  return instance === null ? check : `${check}/${instance}`;
+}
+
+function absentOutcome(instance: string | null): CheckOutcome {
+  return {
+    instance,
+    value: null,
+    threshold: null,
+    breached: false,
+    requests: 0,
+    describe: () => `${instance ?? 'the group'} has no recent traffic to judge`,
+    details: {},
   };
 }

@@ -5,6 +5,7 @@
 import { additiveMetrics, type AlertMetric, type AlertRule } from '../../config/alert-rule.js';
 import type { TraceAnalytics } from '../../storage/trace-analytics.js';
 import { aggregate, type AggregatePoint } from '../queries/aggregate.js';
+import type { AlertCheck } from './alert-check.js';
 
 export interface RuleEvaluation {
   /** Null when the window had too little data to judge (fewer than `min_requests`). */
@@ -13,6 +14,41 @@ export interface RuleEvaluation {
   threshold: number | null;
   breached: boolean;
   requests: number;
+}
+
+/** A metric rule as a check of the alert engine, with a single instance. */
+export function metricRuleCheck(analytics: TraceAnalytics, rule: AlertRule): AlertCheck {
+  return {
+    ...rule,
+    kind: 'metric',
+    async evaluate(at) {
+      const result = await evaluateRule(analytics, rule, at);
+      return [
+        {
+          instance: null,
+          ...result,
+          describe: (state) => describeRule(rule, state, result),
+          details: {
+            metric: rule.metric,
+            requests: result.requests,
+            severity: rule.severity,
+            filter: rule.filter,
+          },
+        },
+      ];
+    },
+  };
+}
+
+function describeRule(
+  rule: AlertRule,
+  state: 'pending' | 'firing' | 'resolved',
+  result: RuleEvaluation,
+): string {
+  const value = result.value === null ? 'no data' : Number(result.value.toPrecision(4));
+  const threshold = result.threshold === null ? 'n/a' : Number(result.threshold.toPrecision(4));
+  const verb = state === 'resolved' ? 'is back within' : 'breaches';
+  return `${rule.metric} over ${rule.window / 1000}s = ${value} ${verb} ${rule.operator} ${threshold}`;
 }
 
 // One bucket covering any window: bucket = start_time - (start_time % 2^52) = 0.

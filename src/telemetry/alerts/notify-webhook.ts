@@ -13,6 +13,8 @@ export interface WebhookTarget {
 
 export interface AlertNotification {
   rule: string;
+  /** The instance a check judged (`model=support` for a drift monitor); null for metric rules. */
+  instance: string | null;
   state: 'firing' | 'resolved';
   severity: string;
   metric: string;
@@ -23,6 +25,8 @@ export interface AlertNotification {
   /** Epoch ms of this notification. */
   at: number;
   message: string;
+  /** What a check found (a drift report's signals); absent for metric rules. */
+  details?: Record<string, unknown>;
 }
 
 const timeoutMs = 10_000;
@@ -57,6 +61,7 @@ export async function sendWebhook(target: WebhookTarget, notification: AlertNoti
 function genericBody(notification: AlertNotification): Record<string, unknown> {
   return {
     rule: notification.rule,
+    ...(notification.instance === null ? {} : { instance: notification.instance }),
     state: notification.state,
     severity: notification.severity,
     metric: notification.metric,
@@ -65,6 +70,7 @@ function genericBody(notification: AlertNotification): Record<string, unknown> {
     started_at: new Date(notification.startedAt).toISOString(),
     at: new Date(notification.at).toISOString(),
     message: notification.message,
+    ...(notification.details === undefined ? {} : { details: notification.details }),
   };
 }
 
@@ -72,8 +78,10 @@ function genericBody(notification: AlertNotification): Record<string, unknown> {
 function slackMessage(notification: AlertNotification): Record<string, unknown> {
   const firing = notification.state === 'firing';
   const icon = firing ? ':rotating_light:' : ':white_check_mark:';
+  const name =
+    notification.instance === null ? notification.rule : `${notification.rule} (${notification.instance})`;
   return {
-    text: `${icon} [${notification.state.toUpperCase()}] ${notification.rule}: ${notification.message}`,
+    text: `${icon} [${notification.state.toUpperCase()}] ${name}: ${notification.message}`,
     attachments: [
       {
         color: firing ? (notification.severity === 'critical' ? '#d00000' : '#e8a317') : '#2eb886',
