@@ -56,7 +56,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('fills drift monitor defaults and rejects unknown webhooks and names taken by alert rules', () => {
+  it('fills drift monitor defaults and rejects unknown webhooks (rules and monitors) and names taken by alert rules', () => {
     const drift = `
 alerts:
   webhooks: [{ id: ops, url: 'https://hooks.example.com/x' }]
@@ -76,6 +76,12 @@ drift:
     const unknownWebhook = withFile(minimal + drift.replace('webhooks: [ops] }', 'webhooks: [pager] }'));
     expect(() => loadConfig({ path: unknownWebhook, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(
       /drift\.monitors\.0\.webhooks\.0: unknown webhook "pager"/,
+    );
+    const ruleWebhook = withFile(
+      minimal + drift.replace('threshold: 1 }', 'threshold: 1, webhooks: [pagr] }'),
+    );
+    expect(() => loadConfig({ path: ruleWebhook, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(
+      /alerts\.rules\.0\.webhooks\.0: unknown webhook "pagr"/,
     );
     const clash = withFile(minimal + drift.replace('name: route-drift', 'name: taken'));
     expect(() => loadConfig({ path: clash, env: { TEST_OPENAI_KEY: 'k' } })).toThrow(

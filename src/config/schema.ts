@@ -570,7 +570,7 @@ function checkReferences(config: z.infer<typeof configShape>, context: z.Refinem
     }
   });
   checkCacheReferences(config, providerIds, context);
-  checkDriftReferences(config, providerIds, context);
+  checkAlertReferences(config, providerIds, context);
   const modelNames = new Set<string>();
   config.models.forEach((model, index) => {
     if (modelNames.has(model.name)) {
@@ -625,13 +625,26 @@ function checkCacheReferences(
   }
 }
 
-function checkDriftReferences(
+/** Alert rules and drift monitors: unique names, webhooks that exist, a drift embedder's provider. */
+function checkAlertReferences(
   config: z.infer<typeof configShape>,
   providerIds: ReadonlySet<string>,
   context: z.RefinementCtx,
 ): void {
   const names = new Set(config.alerts.rules.map((rule) => rule.name));
   const webhooks = new Set(config.alerts.webhooks.map((webhook) => webhook.id));
+  const checkWebhooks = (ids: readonly string[], path: (string | number)[]): void => {
+    ids.forEach((id, webhookIndex) => {
+      if (!webhooks.has(id)) {
+        context.addIssue({
+          code: 'custom',
+          path: [...path, 'webhooks', webhookIndex],
+          message: `unknown webhook "${id}" (define it in alerts.webhooks)`,
+        });
+      }
+    });
+  };
+  config.alerts.rules.forEach((rule, index) => checkWebhooks(rule.webhooks, ['alerts', 'rules', index]));
   config.drift.monitors.forEach((monitor, index) => {
     if (names.has(monitor.name)) {
       context.addIssue({
@@ -641,15 +654,7 @@ function checkDriftReferences(
       });
     }
     names.add(monitor.name);
-    monitor.webhooks.forEach((id, webhookIndex) => {
-      if (!webhooks.has(id)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['drift', 'monitors', index, 'webhooks', webhookIndex],
-          message: `unknown webhook "${id}" (define it in alerts.webhooks)`,
-        });
-      }
-    });
+    checkWebhooks(monitor.webhooks, ['drift', 'monitors', index]);
   });
   const embedder = config.drift.embedder;
   if (embedder.type === 'provider' && !providerIds.has(embedder.provider)) {
