@@ -16,23 +16,12 @@ import type {
   PromptModelConfig,
   PromptTemplate,
   PromptType,
+  PromptVersion,
   VariableDeclaration,
 } from '../prompts/types.js';
 
-/** What `GET /api/prompts/:name/labels/:label` and `…/versions/:n` answer. */
-export interface PromptVersionBody {
-  name: string;
-  type: PromptType;
-  template: PromptTemplate;
-  config: PromptModelConfig;
-  variables: VariableDeclaration[];
-  tags: string[];
-  extraVariables: ExtraVariablesPolicy;
-  commitMessage: string | null;
-  version: number;
-  createdBy: string;
-  createdAt: number;
-}
+/** What `GET /api/prompts/:name/labels/:label` and `…/versions/:n` answer: the stored version. */
+export type PromptVersionBody = PromptVersion;
 
 /** The prompt an app uses when the registry is unreachable and nothing is cached. */
 export interface PromptFallback {

@@ -82,18 +82,7 @@ export function createScoreRepository(database: Database, recent?: RecentRequest
   }
 
   async function insertScore(scope: ScoreScope, score: NewScore): Promise<Score> {
-    const row: ScoresTable = {
-      id: newScoreId(),
-      tenant_id: scope.tenantId,
-      project_id: scope.projectId,
-      trace_id: score.traceId,
-      name: score.name,
-      data_type: score.dataType,
-      ...storedValue(score.value),
-      source: score.source,
-      comment: score.comment,
-      created_at: Date.now(),
-    };
+    const row: ScoresTable = { ...newScoreRow(scope, score), trace_id: score.traceId };
     await db.insertInto('scores').values(row).execute();
     return rowToScore(row);
   }
@@ -110,18 +99,7 @@ export function createScoreRepository(database: Database, recent?: RecentRequest
     ): Promise<Score | PendingScore> {
       const traceId = await traceIdOfRequest(scope, requestId);
       if (traceId !== null) return insertScore(scope, { ...score, traceId });
-      const row: PendingScoresTable = {
-        id: newScoreId(),
-        tenant_id: scope.tenantId,
-        project_id: scope.projectId,
-        request_id: requestId,
-        name: score.name,
-        data_type: score.dataType,
-        ...storedValue(score.value),
-        source: score.source,
-        comment: score.comment,
-        created_at: Date.now(),
-      };
+      const row: PendingScoresTable = { ...newScoreRow(scope, score), request_id: requestId };
       await db.insertInto('pending_scores').values(row).execute();
       const { traceId: _none, ...rest } = rowToScore({ ...row, trace_id: '' });
       return { ...rest, traceId: null, requestId, pending: true };
@@ -183,6 +161,21 @@ export function createScoreRepository(database: Database, recent?: RecentRequest
         .execute();
       return rows.map(rowToScore);
     },
+  };
+}
+
+/** The columns a score row and a pending score row share. */
+function newScoreRow(scope: ScoreScope, score: Omit<NewScore, 'traceId'>): Omit<ScoresTable, 'trace_id'> {
+  return {
+    id: newScoreId(),
+    tenant_id: scope.tenantId,
+    project_id: scope.projectId,
+    name: score.name,
+    data_type: score.dataType,
+    ...storedValue(score.value),
+    source: score.source,
+    comment: score.comment,
+    created_at: Date.now(),
   };
 }
 
