@@ -120,7 +120,9 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     const tenancy = createTenancyService({ repository: tenancyRepository, audit, directory: keys });
     limitStore = openLimitStore(config.limits.store, redis, { leaseMs: config.limits.concurrency_lease_ms });
+    const metrics = createGatewayMetrics();
     const limiter = createLimiter({
+      onRefusal: (refusal) => metrics.rateLimitRejection(refusal.kind, refusal),
       store: limitStore,
       policy: config.limits.failure_policy,
       outputTokensEstimate: config.limits.output_tokens_estimate,
@@ -168,7 +170,6 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       intervalMs: config.privacy.retention_interval_ms,
       logger,
     });
-    const metrics = createGatewayMetrics();
     alerts = await createAlertEngine({
       analytics,
       repository: alertRepository,
@@ -188,13 +189,20 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       adapters,
       breakers,
       prices,
+      onBreakerChange: (deployment, state) => metrics.breakerTransition(deployment, state),
     });
+    metrics.watchBreakers(() => router.breakerStates());
     const guardrails = compileGuardrailPolicies(
       config.guardrails,
       config.models,
       (model) => router.resolve(model) !== undefined,
     );
-    cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
+    cache = createConfiguredResponseCache(config.cache, {
+      redis,
+      adapters,
+      prices,
+      onLookup: (kind, result) => metrics.cacheLookup(kind, result),
+    });
     const responseCache = cache;
     const promptRepository = createPromptRepository(database);
     const promptResolver = createPromptResolver({
