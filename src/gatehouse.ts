@@ -25,6 +25,7 @@ import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
 import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
 import { teeSinks } from './telemetry/tee-sink.js';
+import { createOtlpSpanExport, type OtlpSpanExport } from './telemetry/otlp-export/otlp-span-export.js';
 import type { BulkWriter } from './telemetry/bulk-writer.js';
 import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
@@ -102,6 +103,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let otlpExport: OtlpSpanExport | null = null;
   let breakers: BreakerStore | undefined;
   let keys: KeyDirectory | undefined;
   let limitStore: LimitStore | undefined;
@@ -180,6 +182,12 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       onFiringChange: (rule, firing) => metrics.alertFiring(rule, firing),
     });
     metrics.watchWriter(() => writer.stats());
+    const otlpConfig = config.telemetry.otlp_export;
+    if (otlpConfig !== undefined) {
+      const exporter = createOtlpSpanExport({ config: otlpConfig, logger });
+      metrics.watchOtlpExport(() => exporter.stats());
+      otlpExport = exporter;
+    }
     adapters = createProviderAdapters(config.providers);
     const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     breakers = createBreakerStore(redis, logger);
@@ -230,7 +238,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       guardrails,
       completeText,
       router,
-      sink: teeSinks(writer, metrics),
+      sink: teeSinks(writer, metrics, ...(otlpExport === null ? [] : [otlpExport])),
       prices,
       captureContent: config.telemetry.capture_content,
       limiter,
@@ -290,6 +298,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         database,
         redis,
         telemetry: writer,
+        otlpExport,
         adapters,
         breakers,
         keys: directory,
@@ -306,6 +315,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       database,
       redis,
       telemetry,
+      otlpExport,
       adapters,
       breakers,
       keys,
@@ -331,6 +341,7 @@ async function closeResources(
   parts.limitStore?.close();
   await parts.keys?.close();
   await parts.telemetry?.close();
+  await parts.otlpExport?.close();
   await parts.cache?.close();
   await Promise.allSettled([...(parts.adapters?.values() ?? [])].map((adapter) => adapter.close()));
   await parts.breakers?.close();
@@ -342,6 +353,8 @@ interface Resources {
   database: Database;
   redis: RedisStore | null;
   telemetry: BulkWriter;
+  /** Null when `telemetry.otlp_export` is not configured. */
+  otlpExport: OtlpSpanExport | null;
   adapters: Map<string, ProviderAdapter>;
   breakers: BreakerStore;
   keys: KeyDirectory;

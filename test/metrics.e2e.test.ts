@@ -43,7 +43,10 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('/metrics', () => {
   it('counts exact cache hits and misses', async () => {
-    const body = chatBody('gpt-4o-mini', { temperature: 0, messages: [{ role: 'user', content: 'cache me' }] });
+    const body = chatBody('gpt-4o-mini', {
+      temperature: 0,
+      messages: [{ role: 'user', content: 'cache me' }],
+    });
     for (let index = 0; index < 3; index++) {
       const reply = await call(stack.url, 'POST', '/v1/chat/completions', { body });
       expect(reply.status).toBe(200);
@@ -55,8 +58,7 @@ describe('/metrics', () => {
 
   it('counts a rate-limit refusal by kind, level, tenant and key', async () => {
     const { key, keyId, tenantId } = await createTenantWithKey(stack.url, 'metered', { limits: { rpm: 1 } });
-    const ask = () =>
-      call(stack.url, 'POST', '/v1/chat/completions', { key, body: chatBody('gpt-4o-mini') });
+    const ask = () => call(stack.url, 'POST', '/v1/chat/completions', { key, body: chatBody('gpt-4o-mini') });
     expect((await ask()).status).toBe(200);
     expect((await ask()).status).toBe(429);
     const text = await scrape();
@@ -88,7 +90,9 @@ describe('/metrics', () => {
     }
     const text = await scrape();
     expect(sample(text, 'gatehouse_circuit_breaker_state', { deployment: 'up-openai/sick-model' })).toBe(2);
-    expect(sample(text, 'gatehouse_circuit_breaker_state', { deployment: 'up-openai/healthy-model' })).toBe(0);
+    expect(sample(text, 'gatehouse_circuit_breaker_state', { deployment: 'up-openai/healthy-model' })).toBe(
+      0,
+    );
     expect(
       sample(text, 'gatehouse_circuit_breaker_transitions_total', {
         deployment: 'up-openai/sick-model',

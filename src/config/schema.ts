@@ -7,6 +7,7 @@ import { modelRoutingFields, routingSchema, targetRoutingFields } from './routin
 import { checkRouting } from './routing-checks.js';
 import { guardrailsSchema } from './guardrails-schema.js';
 import { alertRuleSchema } from './alert-rule.js';
+import { otlpExportSchema } from './otlp-export-schema.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -319,6 +320,7 @@ const configShape = z.strictObject({
         .describe(
           '`/ready` fails when telemetry events have waited this long without any write succeeding (or when the queue is full).',
         ),
+      otlp_export: otlpExportSchema.optional(),
     })
     .prefault({})
     .describe('Trace recording.'),

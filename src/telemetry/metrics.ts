@@ -61,6 +61,8 @@ export interface GatewayMetrics extends TelemetrySink {
   alertFiring(rule: string, firing: boolean): void;
   /** Exposes the telemetry writer's queue depth, writes and drops at every scrape. */
   watchWriter(stats: () => BulkWriterStats): void;
+  /** Exposes the OTLP span exporter's queue depth, exports and drops at every scrape. */
+  watchOtlpExport(stats: () => BulkWriterStats): void;
 }
 
 const latencyBuckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -178,27 +180,31 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     }
   }
 
-  function watchWriter(stats: () => BulkWriterStats): void {
+  /** A queue's health as four series named `<prefix>_…`, read from its stats at every scrape. */
+  function watchQueue(
+    stats: () => BulkWriterStats,
+    names: { prefix: string; written: string; what: string; failed: string },
+  ): void {
     const seen = { written: 0, dropped: 0, failedWrites: 0 };
     const written = new Counter({
-      name: 'gatehouse_telemetry_written_total',
-      help: 'Telemetry events stored.',
+      name: `${names.prefix}_${names.written}_total`,
+      help: `${names.what} ${names.written}.`,
       registers,
     });
     const dropped = new Counter({
-      name: 'gatehouse_telemetry_dropped_total',
-      help: 'Telemetry events lost: queue over its bound, or unwritten at shutdown.',
+      name: `${names.prefix}_dropped_total`,
+      help: `${names.what} lost: queue over its bound, or left at shutdown.`,
       registers,
     });
     const failed = new Counter({
-      name: 'gatehouse_telemetry_failed_writes_total',
-      help: 'Telemetry batch writes that failed (and were retried).',
+      name: `${names.prefix}_${names.failed}_total`,
+      help: `${names.what}: batches that failed (and were retried).`,
       registers,
     });
     // Registered by construction; read at every scrape.
     new Gauge({
-      name: 'gatehouse_telemetry_queue_depth',
-      help: 'Telemetry events waiting to be stored (the write in flight included).',
+      name: `${names.prefix}_queue_depth`,
+      help: `${names.what} waiting (the batch in flight included).`,
       registers,
       collect() {
         const current = stats();
@@ -250,7 +256,20 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
       if (count > 0) spans.labels(result).inc(count);
     },
     alertFiring: (rule, firing) => alertsFiring.labels(bound('rule', rule)).set(firing ? 1 : 0),
-    watchWriter,
+    watchWriter: (stats) =>
+      watchQueue(stats, {
+        prefix: 'gatehouse_telemetry',
+        written: 'written',
+        failed: 'failed_writes',
+        what: 'Telemetry events',
+      }),
+    watchOtlpExport: (stats) =>
+      watchQueue(stats, {
+        prefix: 'gatehouse_otlp_export',
+        written: 'exported',
+        failed: 'failed_exports',
+        what: 'Requests (as spans) for the OTLP collector',
+      }),
   };
 }
 
