@@ -7,6 +7,7 @@
  */
 import type { ObservationType, TraceStatus } from '../telemetry/model.js';
 import type { EvalTables } from './eval-schema.js';
+import type { TraceRollupsTable } from './trace-rollups.js';
 
 /** 0 or 1. */
 export type IntegerBoolean = 0 | 1;
@@ -185,6 +186,7 @@ export interface Schema extends EvalTables {
   prompt_label_events: PromptLabelEventsTable;
   prompt_experiments: PromptExperimentsTable;
   scores: ScoresTable;
+  trace_rollups: TraceRollupsTable;
 }
 
 /** One row per prompt name in a tenant and project. */

@@ -17,6 +17,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import { rowKeys, type TraceRowWriter } from './trace-row-writer.js';
 import { eventsToRows, type TraceRows } from './trace-rows.js';
+import { rollupColumns, rollupDeltas, sqliteRollupUpsertSql } from './trace-rollups.js';
 
 /**
  * Stores rows in one transaction, all or nothing; throws (having rolled back) when a row fails.
@@ -28,9 +29,16 @@ import { eventsToRows, type TraceRows } from './trace-rows.js';
 export function createSqliteRowInserter(connection: BetterSqlite3.Database): (rows: TraceRows) => void {
   const insertTrace = createRowInserter<Schema['traces']>(connection, 'traces');
   const insertObservation = createRowInserter<Schema['observations']>(connection, 'observations');
+  let upsertRollup: BetterSqlite3.Statement<unknown[]> | undefined;
   const insertAll = connection.transaction((rows: TraceRows) => {
-    for (const row of rows.traces) insertTrace(row);
+    // Only traces stored now count in the rollups: a retried batch re-inserts nothing.
+    const inserted = rows.traces.filter((row) => insertTrace(row));
     for (const row of rows.observations) insertObservation(row);
+    if (inserted.length === 0) return;
+    upsertRollup ??= connection.prepare(sqliteRollupUpsertSql());
+    for (const rollup of rollupDeltas(inserted, 1)) {
+      upsertRollup.run(rollupColumns.map((column) => rollup[column]));
+    }
   });
   // IMMEDIATE takes the write lock up front: another connection writing the file (the CLI, the main
   // connection) then makes us wait at BEGIN (busy_timeout) instead of failing halfway through a batch.
@@ -64,14 +72,14 @@ export function createSqliteTraceRowWriter(
 }
 
 /**
- * Inserts one row of `table`. The statement is prepared on the first row, from that row's keys, and
+ * Inserts one row of `table`; false when a row with its key was already stored. The statement is prepared on the first row, from that row's keys, and
  * reused for every later one. Prepared lazily so a writer may be created before the migrations have
  * created its tables.
  */
 function createRowInserter<Row extends object>(
   connection: BetterSqlite3.Database,
   table: keyof Schema & keyof typeof rowKeys,
-): (row: Row) => void {
+): (row: Row) => boolean {
   let statement: BetterSqlite3.Statement<unknown[]> | undefined;
   return function insertRow(row) {
     statement ??= connection.prepare(insertSql(table, Object.keys(row), rowKeys[table]));
@@ -79,7 +87,7 @@ function createRowInserter<Row extends object>(
     // from one object literal in trace-rows.ts, so all share the first row's keys in the same order
     // (a row with more or fewer values makes better-sqlite3 throw). Binding by @name instead measured
     // ~25% slower per row.
-    statement.run(Object.values(row));
+    return statement.run(Object.values(row)).changes > 0;
   };
 }
 

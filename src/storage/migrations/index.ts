@@ -8,6 +8,7 @@ import { observability } from './0002-observability.js';
 import { tenancyTables } from './0003-tenancy.js';
 import { promptTables } from './0004-prompts.js';
 import { evalTables } from './0005-evals.js';
+import { traceRollups } from './0006-trace-rollups.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0003-tenancy': tenancyTables,
   '0004-prompts': promptTables,
   '0005-evals': evalTables,
+  '0006-trace-rollups': traceRollups,
 };
