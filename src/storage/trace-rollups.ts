@@ -239,6 +239,8 @@ export function sqliteRollupUpsertSql(): string {
   return `insert into trace_rollups (${rollupColumns.join(', ')}) values (${placeholders}) ${onConflictSql('sqlite')}`;
 }
 
+const rowsPerStatement = 1_000;
+
 /** Applies rollup rows through Kysely (PostgreSQL, and SQLite deletions), inside the caller's transaction. */
 export async function applyRollups(
   db: Kysely<Schema>,
@@ -247,8 +249,11 @@ export async function applyRollups(
 ): Promise<void> {
   const columns = sql.raw(rollupColumns.join(', '));
   const conflict = sql.raw(onConflictSql(dialect));
-  for (const row of rows) {
-    const values = sql.join(rollupColumns.map((column) => sql`${row[column]}`));
-    await sql`insert into trace_rollups (${columns}) values (${values}) ${conflict}`.execute(db);
+  // Multi-row upserts (keys are unique within a batch of deltas), under both engines' parameter limits.
+  for (let first = 0; first < rows.length; first += rowsPerStatement) {
+    const values = rows
+      .slice(first, first + rowsPerStatement)
+      .map((row) => sql`(${sql.join(rollupColumns.map((column) => sql`${row[column]}`))})`);
+    await sql`insert into trace_rollups (${columns}) values ${sql.join(values)} ${conflict}`.execute(db);
   }
 }
