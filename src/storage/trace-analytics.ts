@@ -3,9 +3,9 @@
  * latencies are log-scale histogram bins that telemetry/queries turns into percentiles — the same
  * SQL on both engines, no per-row sort.
  *
- * Two paths give the same numbers. Long windows whose filters and grouping the per-minute rollups
- * cover (trace-rollups.ts) read the rollups for the whole minutes and the traces only for the partial
- * minutes at either end; the rest (a user filter or grouping, buckets that are not whole minutes,
+ * Two paths give the same numbers. Long windows whose filters and grouping the rollups cover
+ * (trace-rollups.ts) read hour rollups for the whole hours (when buckets are whole hours), minute
+ * rollups for the other whole minutes, and the traces only for the partial minutes at either end; the rest (a user filter or grouping, buckets that are not whole minutes,
  * windows under an hour) scan the traces in the window.
  *
  * Latency bins: bin = round(ln(ms) × 20), so a bin spans ~5% and a percentile read from its centre is
@@ -15,7 +15,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Database } from './database.js';
 import { readStoredShape, type OptionalTraceColumn, type StoredShape } from './optional-columns.js';
-import { latencyBinsPerLogUnit, rollupMinuteMs } from './trace-rollups.js';
+import { latencyBinsPerLogUnit, rollupHourMs, rollupMinuteMs } from './trace-rollups.js';
 
 export { latencyBinsPerLogUnit };
 
@@ -270,11 +270,13 @@ export function createTraceAnalytics(database: Database): TraceAnalytics {
     ['project', 'project_id'],
   ];
 
-  function rollupWhere(filter: AggregateFilter): RawBuilder<unknown> {
-    const conditions: RawBuilder<unknown>[] = [
-      sql`trace_rollups.minute >= ${filter.from}`,
-      sql`trace_rollups.minute < ${filter.to}`,
-    ];
+  /** Rollup rows of the given period ranges (`[from, to)` of period starts), and the filters. */
+  function rollupWhere(filter: AggregateFilter, ranges: readonly PeriodRange[]): RawBuilder<unknown> {
+    const periods = ranges.map(
+      (range) =>
+        sql`(trace_rollups.period_ms = ${range.periodMs} and trace_rollups.period_start >= ${range.from} and trace_rollups.period_start < ${range.to})`,
+    );
+    const conditions: RawBuilder<unknown>[] = [sql`(${sql.join(periods, sql` or `)})`];
     for (const [name, column] of rollupFilters) {
       const value = filter[name];
       if (value !== undefined) conditions.push(sql`${sql.ref(`trace_rollups.${column}`)} = ${value}`);
@@ -282,11 +284,14 @@ export function createTraceAnalytics(database: Database): TraceAnalytics {
     return sql.join(conditions, sql` and `);
   }
 
-  async function rollupRows(query: AggregateQuery & { groupBy: Exclude<AggregateGroup, 'user'> }) {
+  async function rollupRows(
+    query: AggregateQuery & { groupBy: Exclude<AggregateGroup, 'user'> },
+    ranges: readonly PeriodRange[],
+  ) {
     const column = rollupGroups[query.groupBy];
     const group = column === null ? sql<null>`null` : sql<string | null>`nullif(${sql.ref(column)}, '')`;
-    const bucket = sql<number>`(trace_rollups.minute - (trace_rollups.minute % ${query.bucketMs}))`;
-    const where = rollupWhere(query);
+    const bucket = sql<number>`(trace_rollups.period_start - (trace_rollups.period_start % ${query.bucketMs}))`;
+    const where = rollupWhere(query, ranges);
     const bins = (histogram: 'latency_hist' | 'ttft_hist') => {
       const entries =
         dialect === 'sqlite'
@@ -333,7 +338,7 @@ export function createTraceAnalytics(database: Database): TraceAnalytics {
       first < end;
     if (!covered) return exactRows(query);
     const parts = await Promise.all([
-      rollupRows({ ...query, groupBy, from: first, to: end }),
+      rollupRows({ ...query, groupBy }, periodRanges(first, end, query.bucketMs)),
       ...(query.from < first ? [exactRows({ ...query, to: first })] : []),
       ...(end < query.to ? [exactRows({ ...query, from: end })] : []),
     ]);
@@ -365,4 +370,28 @@ function addTotals(total: TotalsRow, more: TotalsRow): void {
 function sumNullable(a: number | null, b: number | null): number | null {
   if (a === null) return b === null ? null : Number(b);
   return b === null ? Number(a) : Number(a) + Number(b);
+}
+
+interface PeriodRange {
+  periodMs: number;
+  /** Period starts from (inclusive) to (exclusive). */
+  from: number;
+  to: number;
+}
+
+/**
+ * The whole minutes `[first, end)` as rollup ranges: hours where buckets are whole hours (a bucket
+ * then never splits an hour), minutes around them.
+ */
+function periodRanges(first: number, end: number, bucketMs: number): PeriodRange[] {
+  const hourFirst = Math.ceil(first / rollupHourMs) * rollupHourMs;
+  const hourEnd = Math.floor(end / rollupHourMs) * rollupHourMs;
+  if (bucketMs % rollupHourMs !== 0 || hourFirst >= hourEnd) {
+    return [{ periodMs: rollupMinuteMs, from: first, to: end }];
+  }
+  return [
+    { periodMs: rollupMinuteMs, from: first, to: hourFirst },
+    { periodMs: rollupHourMs, from: hourFirst, to: hourEnd },
+    { periodMs: rollupMinuteMs, from: hourEnd, to: end },
+  ].filter((range) => range.from < range.to);
 }

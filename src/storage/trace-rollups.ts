@@ -1,6 +1,7 @@
 /**
- * Per-minute rollups of the traces table (`trace_rollups`), so a 24 h aggregate reads ~1,440 × a few
- * rows instead of every trace. A row holds, for one minute and one combination of the dimensions
+ * Per-minute and per-hour rollups of the traces table (`trace_rollups`), so a 24 h aggregate reads
+ * ~24 hour rows (plus the minutes of its partial hours) per combination of dimensions instead of
+ * every trace. A row holds, for one period (a minute or an hour) and one combination of the dimensions
  * dashboards filter and group by (tenant, project, key, source, model, provider, prompt version), the
  * counts and sums the aggregate reports, and the latency and TTFT histograms as JSON objects of
  * `{ bin: count }` — the same log-scale bins (round(ln(ms) × 20)) the exact query computes, so
@@ -16,6 +17,9 @@ import type { DatabaseDialect } from './database.js';
 import type { Schema, TracesTable } from './schema.js';
 
 export const rollupMinuteMs = 60_000;
+export const rollupHourMs = 3_600_000;
+/** Every trace is counted once per period length: in its minute and in its hour. */
+const rollupPeriodsMs = [rollupMinuteMs, rollupHourMs] as const;
 /** Bins per natural-log unit of milliseconds: bins span ~5%, so a bin's centre is within ~2.5%. */
 export const latencyBinsPerLogUnit = 20;
 
@@ -66,7 +70,10 @@ export const rollupSourceColumns = [
  * primary key on both engines; `prompt` is `name@version`, as the aggregate groups prompt versions.
  */
 export interface TraceRollupsTable {
-  minute: number;
+  /** 60,000 (a minute) or 3,600,000 (an hour). */
+  period_ms: number;
+  /** Epoch ms the period starts at (a multiple of `period_ms`). */
+  period_start: number;
   tenant_id: string;
   project_id: string;
   key_id: string;
@@ -92,7 +99,8 @@ export interface TraceRollupsTable {
 }
 
 export const rollupKeyColumns = [
-  'minute',
+  'period_ms',
+  'period_start',
   'tenant_id',
   'project_id',
   'key_id',
@@ -125,76 +133,84 @@ interface Delta extends Omit<TraceRollupsTable, 'latency_hist' | 'ttft_hist'> {
   ttft: Map<number, number>;
 }
 
-/** The rollup rows that add (`sign` 1) or remove (`sign` -1) these traces, one per minute and dimensions. */
+/**
+ * The rollup rows that add (`sign` 1) or remove (`sign` -1) these traces: one per period (each minute
+ * and each hour touched) and dimensions.
+ */
 export function rollupDeltas(traces: readonly RollupSource[], sign: 1 | -1): TraceRollupsTable[] {
   const deltas = new Map<string, Delta>();
   for (const trace of traces) {
-    const minute = trace.start_time - (trace.start_time % rollupMinuteMs);
-    const prompt =
-      trace.prompt_name === null || trace.prompt_version === null
-        ? ''
-        : `${trace.prompt_name}@${trace.prompt_version}`;
-    const dimensions = [
-      trace.tenant_id ?? '',
-      trace.project_id ?? '',
-      trace.key_id ?? '',
-      trace.source ?? '',
-      trace.model,
-      trace.provider ?? '',
-      prompt,
-    ] as const;
-    const key = `${minute}\u0000${dimensions.join('\u0000')}`;
-    let delta = deltas.get(key);
-    if (delta === undefined) {
-      const [tenant_id, project_id, key_id, source, model, provider] = dimensions;
-      delta = {
-        minute,
-        tenant_id,
-        project_id,
-        key_id,
-        source,
-        model,
-        provider,
-        prompt,
-        requests: 0,
-        errors: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost: 0,
-        priced: 0,
-        cache_hits: 0,
-        cache_lookups: 0,
-        guardrail_triggers: 0,
-        guardrail_checks: 0,
-        latency: new Map(),
-        ttft: new Map(),
-      };
-      deltas.set(key, delta);
-    }
-    delta.requests += sign;
-    if (trace.status === 'error') delta.errors += sign;
-    delta.input_tokens += sign * (trace.input_tokens ?? 0);
-    delta.output_tokens += sign * (trace.output_tokens ?? 0);
-    if (trace.cost !== null) {
-      delta.cost += sign * trace.cost;
-      delta.priced += sign;
-    }
-    if (trace.cache_hit !== null) {
-      delta.cache_lookups += sign;
-      delta.cache_hits += sign * trace.cache_hit;
-    }
-    if (trace.guardrail_triggered !== null) {
-      delta.guardrail_checks += sign;
-      delta.guardrail_triggers += sign * trace.guardrail_triggered;
-    }
-    add(delta.latency, latencyBin(trace.duration_ms), sign);
-    if (trace.ttft_ms !== null) add(delta.ttft, latencyBin(trace.ttft_ms), sign);
+    for (const periodMs of rollupPeriodsMs) addTrace(deltas, trace, periodMs, sign);
   }
   return [...deltas.values()].map(({ latency, ttft, ...row }) => ({
     ...row,
     latency_hist: JSON.stringify(Object.fromEntries(latency)),
     ttft_hist: JSON.stringify(Object.fromEntries(ttft)),
   }));
+}
+
+function addTrace(deltas: Map<string, Delta>, trace: RollupSource, periodMs: number, sign: 1 | -1): void {
+  const periodStart = trace.start_time - (trace.start_time % periodMs);
+  const prompt =
+    trace.prompt_name === null || trace.prompt_version === null
+      ? ''
+      : `${trace.prompt_name}@${trace.prompt_version}`;
+  const dimensions = [
+    trace.tenant_id ?? '',
+    trace.project_id ?? '',
+    trace.key_id ?? '',
+    trace.source ?? '',
+    trace.model,
+    trace.provider ?? '',
+    prompt,
+  ] as const;
+  const key = `${periodMs}\u0000${periodStart}\u0000${dimensions.join('\u0000')}`;
+  let delta = deltas.get(key);
+  if (delta === undefined) {
+    const [tenant_id, project_id, key_id, source, model, provider] = dimensions;
+    delta = {
+      period_ms: periodMs,
+      period_start: periodStart,
+      tenant_id,
+      project_id,
+      key_id,
+      source,
+      model,
+      provider,
+      prompt,
+      requests: 0,
+      errors: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      cost: 0,
+      priced: 0,
+      cache_hits: 0,
+      cache_lookups: 0,
+      guardrail_triggers: 0,
+      guardrail_checks: 0,
+      latency: new Map(),
+      ttft: new Map(),
+    };
+    deltas.set(key, delta);
+  }
+  delta.requests += sign;
+  if (trace.status === 'error') delta.errors += sign;
+  delta.input_tokens += sign * (trace.input_tokens ?? 0);
+  delta.output_tokens += sign * (trace.output_tokens ?? 0);
+  if (trace.cost !== null) {
+    delta.cost += sign * trace.cost;
+    delta.priced += sign;
+  }
+  if (trace.cache_hit !== null) {
+    delta.cache_lookups += sign;
+    delta.cache_hits += sign * trace.cache_hit;
+  }
+  if (trace.guardrail_triggered !== null) {
+    delta.guardrail_checks += sign;
+    delta.guardrail_triggers += sign * trace.guardrail_triggered;
+  }
+  add(delta.latency, latencyBin(trace.duration_ms), sign);
+  if (trace.ttft_ms !== null) add(delta.ttft, latencyBin(trace.ttft_ms), sign);
 }
 
 function add(histogram: Map<number, number>, bin: number, count: number): void {
@@ -225,7 +241,7 @@ function mergeHistogramSql(dialect: DatabaseDialect, column: 'latency_hist' | 't
       ) as merged group by key having sum(value::bigint) <> 0) as summed)`;
 }
 
-/** What makes an insert an upsert: add to the row of the same minute and dimensions. */
+/** What makes an insert an upsert: add to the row of the same period and dimensions. */
 function onConflictSql(dialect: DatabaseDialect): string {
   const sums = sumColumns.map((column) => `${column} = trace_rollups.${column} + excluded.${column}`);
   return `on conflict (${rollupKeyColumns.join(', ')}) do update set ${sums.join(', ')},

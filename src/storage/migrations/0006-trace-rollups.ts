@@ -1,5 +1,5 @@
 /**
- * Per-minute trace rollups (src/storage/trace-rollups.ts), which the 24 h aggregates read instead of
+ * Per-minute and per-hour trace rollups (src/storage/trace-rollups.ts), which the 24 h aggregates read instead of
  * every trace. Traces already stored are rolled up here, in pages, so old and new data agree.
  */
 import type { CreateTableBuilder, Kysely } from 'kysely';
@@ -13,8 +13,9 @@ export const traceRollups: StorageMigration = {
   up: async (db: Kysely<unknown>, dialect): Promise<void> => {
     let table: CreateTableBuilder<'trace_rollups', string> = db.schema
       .createTable('trace_rollups')
-      .addColumn('minute', 'bigint', (column) => column.notNull());
-    for (const column of rollupKeyColumns.slice(1)) {
+      .addColumn('period_ms', 'bigint', (column) => column.notNull())
+      .addColumn('period_start', 'bigint', (column) => column.notNull());
+    for (const column of rollupKeyColumns.slice(2)) {
       table = table.addColumn(column, 'text', (built) => built.notNull());
     }
     for (const column of [
@@ -34,7 +35,7 @@ export const traceRollups: StorageMigration = {
       .addColumn('cost', 'double precision', (column) => column.notNull())
       .addColumn('latency_hist', 'text', (column) => column.notNull())
       .addColumn('ttft_hist', 'text', (column) => column.notNull())
-      // The key leads with the minute: every aggregate is a range of minutes.
+      // The key leads with the period: every aggregate reads ranges of minutes and of hours.
       .addPrimaryKeyConstraint('trace_rollups_pkey', [...rollupKeyColumns])
       .execute();
 
