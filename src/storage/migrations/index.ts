@@ -9,6 +9,7 @@ import { tenancyTables } from './0003-tenancy.js';
 import { promptTables } from './0004-prompts.js';
 import { evalTables } from './0005-evals.js';
 import { traceRollups } from './0006-trace-rollups.js';
+import { traceFtsBatched } from './0007-trace-fts-batched.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0004-prompts': promptTables,
   '0005-evals': evalTables,
   '0006-trace-rollups': traceRollups,
+  '0007-trace-fts-batched': traceFtsBatched,
 };
