@@ -4,7 +4,8 @@
  * over the last 7 days, 6 models, 3 providers, 3% errors, short captured content — through the bulk
  * writer into a fresh SQLite file and a fresh PostgreSQL database, then times (median of 5, and the
  * first, cold run) what the UI asks for: the trace list's first page, unfiltered and filtered, a
- * full-text search, and 24 h aggregates by hour. The target is under 200 ms for the first page and the
+ * full-text search, and 24 h aggregates by hour (from the per-minute rollups, and for comparison the
+ * same aggregate forced to scan the traces, and one grouped by user, which rollups do not cover). The target is under 200 ms for the first page and the
  * 24 h aggregate on both engines. Reported, never asserted.
  *
  * Options (env): BENCH_OBSERVATIONS, BENCH_STORES (comma-separated, default "sqlite,postgres").
@@ -208,6 +209,19 @@ async function benchStore(store: string): Promise<void> {
       [
         'aggregate 24 h, hourly, by model',
         () => aggregate(analytics, { from: dayAgo, to: now, bucketMs: 3_600_000, groupBy: 'model' }),
+      ],
+      [
+        'aggregate 24 h, by user (scan, not rolled up)',
+        () => aggregate(analytics, { from: dayAgo, to: now, bucketMs: 3_600_000, groupBy: 'user' }),
+      ],
+      [
+        'aggregate 24 h, hourly, all, forced scan',
+        () =>
+          aggregate(
+            analytics,
+            { from: dayAgo, to: now, bucketMs: 3_600_000, groupBy: 'none' },
+            { exact: true },
+          ),
       ],
     ];
     for (const [name, run] of cases) {

@@ -26,6 +26,7 @@ import { createBulkWriter } from './telemetry/bulk-writer.js';
 import { createGatewayMetrics } from './telemetry/metrics.js';
 import { createIngestion } from './telemetry/otlp-ingest/ingest.js';
 import { teeSinks } from './telemetry/tee-sink.js';
+import { createOtlpSpanExport, type OtlpSpanExport } from './telemetry/otlp-export/otlp-span-export.js';
 import type { BulkWriter } from './telemetry/bulk-writer.js';
 import { createProviderAdapters } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/spec.js';
@@ -118,6 +119,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
+  let otlpExport: OtlpSpanExport | null = null;
   let breakers: BreakerStore | undefined;
   let keys: KeyDirectory | undefined;
   let limitStore: LimitStore | undefined;
@@ -140,7 +142,9 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     const tenancy = createTenancyService({ repository: tenancyRepository, audit, directory: keys });
     limitStore = openLimitStore(config.limits.store, redis, { leaseMs: config.limits.concurrency_lease_ms });
+    const metrics = createGatewayMetrics();
     const limiter = createLimiter({
+      onRefusal: (refusal) => metrics.rateLimitRejection(refusal.kind, refusal),
       store: limitStore,
       policy: config.limits.failure_policy,
       outputTokensEstimate: config.limits.output_tokens_estimate,
@@ -187,7 +191,6 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       intervalMs: config.privacy.retention_interval_ms,
       logger,
     });
-    const metrics = createGatewayMetrics();
     drift = createDrift({ database, config: config.drift, adapters: () => adapters ?? new Map() });
     const now = options.now ?? Date.now;
     alerts = await createAlertEngine({
@@ -202,6 +205,12 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       now,
     });
     metrics.watchWriter(() => writer.stats());
+    const otlpConfig = config.telemetry.otlp_export;
+    if (otlpConfig !== undefined) {
+      const exporter = createOtlpSpanExport({ config: otlpConfig, logger });
+      metrics.watchOtlpExport(() => exporter.stats());
+      otlpExport = exporter;
+    }
     adapters = createProviderAdapters(config.providers);
     const prices = createPriceCatalog({ enabled: config.pricing.enabled, overrides: config.pricing.models });
     breakers = createBreakerStore(redis, logger);
@@ -211,14 +220,21 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       adapters,
       breakers,
       prices,
+      onBreakerChange: (deployment, state) => metrics.breakerTransition(deployment, state),
     });
+    metrics.watchBreakers(() => router.breakerStates());
     const guardrails = compileGuardrailPolicies(
       config.guardrails,
       config.models,
       (model) => router.resolve(model) !== undefined,
     );
     guardrailPolicies = guardrails;
-    cache = createConfiguredResponseCache(config.cache, { redis, adapters, prices });
+    cache = createConfiguredResponseCache(config.cache, {
+      redis,
+      adapters,
+      prices,
+      onLookup: (kind, result) => metrics.cacheLookup(kind, result),
+    });
     const responseCache = cache;
     const promptRepository = createPromptRepository(database);
     const promptResolver = createPromptResolver({
@@ -262,7 +278,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       },
       completeText,
       router,
-      sink: teeSinks(writer, metrics),
+      sink: teeSinks(writer, metrics, ...(otlpExport === null ? [] : [otlpExport])),
       prices,
       captureContent: config.telemetry.capture_content,
       limiter,
@@ -348,6 +364,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         telemetry: writer,
         reviewQueue: reviewWriter,
         guardrails,
+        otlpExport,
         adapters,
         breakers,
         keys: directory,
@@ -371,6 +388,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       telemetry,
       reviewQueue,
       guardrails: guardrailPolicies,
+      otlpExport,
       adapters,
       breakers,
       keys,
@@ -402,6 +420,7 @@ async function closeResources(
   await parts.telemetry?.close();
   await parts.reviewQueue?.close();
   await parts.guardrails?.close();
+  await parts.otlpExport?.close();
   await parts.cache?.close();
   await Promise.allSettled([...(parts.adapters?.values() ?? [])].map((adapter) => adapter.close()));
   await parts.breakers?.close();
@@ -416,6 +435,8 @@ interface Resources {
   /** The guardrails' review queue writer. */
   reviewQueue: BulkWriter<NewReviewItem>;
   guardrails: GuardrailPolicies;
+  /** Null when `telemetry.otlp_export` is not configured. */
+  otlpExport: OtlpSpanExport | null;
   adapters: Map<string, ProviderAdapter>;
   breakers: BreakerStore;
   keys: KeyDirectory;

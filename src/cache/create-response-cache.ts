@@ -10,13 +10,20 @@ import type { RedisStore } from '../storage/redis.js';
 import type { PriceCatalog } from '../usage/price-catalog.js';
 import { createMemoryAnswerStore } from './memory-answer-store.js';
 import { createRedisAnswerStore } from './redis-answer-store.js';
-import { createResponseCache, semanticConfigured, type ResponseCache } from './response-cache.js';
+import {
+  createResponseCache,
+  semanticConfigured,
+  type ResponseCache,
+  type ResponseCacheOptions,
+} from './response-cache.js';
 import { createSemanticIndex } from './semantic-index.js';
 
 export interface ResponseCacheDependencies {
   redis: RedisStore | null;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   prices: PriceCatalog;
+  /** Lookup outcomes for `/metrics` (see `ResponseCacheOptions.onLookup`). */
+  onLookup?: ResponseCacheOptions['onLookup'];
 }
 
 export function createConfiguredResponseCache(
@@ -32,5 +39,6 @@ export function createConfiguredResponseCache(
     index: createSemanticIndex({ maxEntriesPerPartition: config.semantic_partition_max_entries }),
     embedder: semanticConfigured(config) ? createEmbedder(config.embedder, dependencies.adapters) : null,
     prices: dependencies.prices,
+    onLookup: dependencies.onLookup,
   });
 }

@@ -96,6 +96,11 @@ export interface ResponseCacheOptions {
   embedder: Embedder | null;
   prices: PriceCatalog;
   now?: () => number;
+  /**
+   * Told of every lookup's outcome (`/metrics`): a hit by the layer that answered, a miss or error by
+   * the deepest layer tried (semantic when the plan embeds, else exact). A client that left is not told.
+   */
+  onLookup?: (kind: 'exact' | 'semantic', result: 'hit' | 'miss' | 'error') => void;
 }
 
 /** Whether any policy caches at all; when none does, the pipeline leaves the cache stage out. */
@@ -114,6 +119,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     throw new Error('a semantic cache policy needs an embedder');
   }
   const counters = { lookups: 0, hits: 0, semanticHits: 0, misses: 0, errors: 0, stored: 0 };
+  const onLookup = options.onLookup ?? (() => undefined);
   const saved = { cost: 0, latencyMs: 0 };
 
   /** The key's or tenant's policy, else the route's, else the default. */
@@ -178,6 +184,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         const exact = await store.get(plan.key);
         if (exact !== undefined && fresh(exact, maxAgeSeconds)) {
           counters.hits++;
+          onLookup('exact', 'hit');
           countHit(exact, performance.now() - started);
           return { kind: 'hit', answer: exact, similarity: null };
         }
@@ -191,16 +198,21 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
           const found = await semanticLookup(plan, vector, maxAgeSeconds);
           if (found !== undefined) {
             counters.semanticHits++;
+            onLookup('semantic', 'hit');
             countHit(found.answer, performance.now() - started);
             return { kind: 'semantic-hit', ...found };
           }
         }
         counters.misses++;
+        onLookup(vector === null ? 'exact' : 'semantic', 'miss');
         return { kind: 'miss', vector, error: null };
       } catch (error) {
         counters.misses++;
         // A client that left is not a cache failure.
-        if (!signal.aborted) counters.errors++;
+        if (!signal.aborted) {
+          counters.errors++;
+          onLookup(plan.semantic === null ? 'exact' : 'semantic', 'error');
+        }
         return { kind: 'miss', vector: null, error: error instanceof Error ? error.message : String(error) };
       }
     },

@@ -8,6 +8,7 @@ import { checkRouting } from './routing-checks.js';
 import { guardrailsSchema } from './guardrails-schema.js';
 import { alertRuleSchema } from './alert-rule.js';
 import { driftMonitorSchema } from './drift-monitor.js';
+import { otlpExportSchema } from './otlp-export-schema.js';
 
 const providerTypes = ['openai', 'anthropic', 'gemini', 'azure', 'mock'] as const;
 
@@ -320,6 +321,7 @@ const configShape = z.strictObject({
         .describe(
           '`/ready` fails when telemetry events have waited this long without any write succeeding (or when the queue is full).',
         ),
+      otlp_export: otlpExportSchema.optional(),
     })
     .prefault({})
     .describe('Trace recording.'),

@@ -9,6 +9,7 @@ import { RequestEstimate } from '../routing/request-estimate.js';
 import { createRoutePlanner, type PlanInput, type RoutePlan } from '../routing/route-plan.js';
 import { createRouteTable, type RouteNode } from '../routing/route-table.js';
 import type { BreakerStore } from '../routing/breaker-store.js';
+import type { BreakerListener, BreakerState } from '../routing/circuit-breaker.js';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import type { ProviderAdapter } from '../providers/spec.js';
 import type { RoutingTarget } from '../routing/target.js';
@@ -25,6 +26,8 @@ export interface ModelRouter {
   listModels(): ModelConfig[];
   /** `GET /api/routing/health`. */
   health(): ReturnType<typeof describeRoutingHealth>;
+  /** Every deployment's breaker state now (`provider/model` → state), for `/metrics` scrapes. */
+  breakerStates(): Iterable<[deployment: string, state: BreakerState]>;
   /**
    * The deployments a request for `node` may end up on before fallbacks: a plain model's targets; for
    * a routing model (complexity, split, canary), every deployment of the table, as its choice is made
@@ -40,12 +43,20 @@ export interface ModelRouterOptions {
   /** Where breaker trips live (in process, or shared through Redis). */
   breakers: BreakerStore;
   prices: PriceCatalog;
+  /** Told of every breaker transition this process makes (`/metrics`). */
+  onBreakerChange?: BreakerListener;
 }
 
 /** The router over the configured models: route table, planner and health, built once at start-up. */
 export function createModelRouter(options: ModelRouterOptions): ModelRouter {
   const { models, prices } = options;
-  const table = createRouteTable(models, options.routing, options.adapters, options.breakers);
+  const table = createRouteTable(
+    models,
+    options.routing,
+    options.adapters,
+    options.breakers,
+    options.onBreakerChange,
+  );
   const planner = createRoutePlanner(table, prices);
   const listed = models.filter((model) => !model.name.endsWith('*'));
   let allTargets: RoutingTarget[] | undefined;
@@ -54,6 +65,12 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
     plan: (node, input) => planner.plan(node, input),
     listModels: () => listed,
     health: () => describeRoutingHealth(table),
+    *breakerStates() {
+      const now = Date.now();
+      for (const target of table.targets()) {
+        if (target.breaker.config.enabled) yield [target.key, target.breaker.state(now)];
+      }
+    },
     reachableTargets(node) {
       if (node.kind === 'group') return node.group.targets;
       allTargets ??= table.nodes().flatMap((each) => (each.kind === 'group' ? each.group.targets : []));

@@ -36,6 +36,8 @@ interface Rule {
   /** `key.rpm`, `project.models.gpt-4o.tpm`, `tenant.per_user.max_concurrent`… */
   name: string;
   limit: number;
+  /** The level whose limit this is (what a refusal is counted against). */
+  level: LimitLevel;
   perUser: boolean;
   model: string | null;
 }
@@ -53,6 +55,9 @@ interface BudgetRule {
 
 /** A caller's limits, compiled once. */
 export interface LimitPlan {
+  /** Whose plan it is: the tenant, and the key when a key level is governed. */
+  tenantId: string;
+  keyId: string | null;
   requests: Rule[];
   tokens: Rule[];
   concurrency: Rule[];
@@ -101,6 +106,18 @@ export interface LimiterStatus {
 
 export type FailurePolicy = 'fail_open' | 'fail_closed';
 
+/** What refused a request: a requests or tokens window, concurrency, or a budget. */
+export type RefusalKind = 'requests' | 'tokens' | 'concurrency' | 'budget';
+
+/** A refused request, as counted in `/metrics` (ids, never a user). */
+export interface Refusal {
+  kind: RefusalKind;
+  /** The level whose limit refused it. */
+  level: LimitLevel;
+  tenantId: string;
+  keyId: string | null;
+}
+
 export interface Limiter {
   /** Null when nothing limits this caller (then admission costs nothing). */
   compile(levels: readonly LimitLevelSpec[]): LimitPlan | null;
@@ -116,6 +133,8 @@ export interface LimiterOptions {
   policy: FailurePolicy;
   outputTokensEstimate: number;
   onBudgetEvent: (event: BudgetEvent) => void;
+  /** Told of every refusal (`/metrics`); must not throw. */
+  onRefusal?: (refusal: Refusal) => void;
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -146,17 +165,26 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   return {
     compile(levels) {
-      const plan: LimitPlan = { requests: [], tokens: [], concurrency: [], budgets: [] };
+      const plan: LimitPlan = {
+        tenantId: levels[0]?.tenantId ?? '',
+        keyId: levels.find((each) => each.level === 'key')?.id ?? null,
+        requests: [],
+        tokens: [],
+        concurrency: [],
+        budgets: [],
+      };
       for (const { level, id, tenantId, limits, budgets } of levels) {
         const base = `${level}:${id}`;
-        addRules(plan, limits, `lim:${base}`, level, { perUser: false, model: null });
+        addRules(plan, limits, `lim:${base}`, level, { level, perUser: false, model: null });
         if (limits.per_user !== undefined)
           addRules(plan, limits.per_user, `lim:${base}:user`, `${level}.per_user`, {
+            level,
             perUser: true,
             model: null,
           });
         for (const [model, modelLimits] of Object.entries(limits.models ?? {})) {
           addRules(plan, modelLimits, `lim:${base}:model:${model}`, `${level}.models.${model}`, {
+            level,
             perUser: false,
             model,
           });
@@ -238,12 +266,14 @@ export function createLimiter(options: LimiterOptions): Limiter {
             : result.kind === 'concurrency'
               ? concurrencyRules[result.index]
               : budgets[result.index];
-        throw refusal(
-          result.kind,
-          rule,
-          result.retryAfterMs,
-          result.kind === 'window' && result.index >= requestRules.length,
-        );
+        const tokens = result.kind === 'window' && result.index >= requestRules.length;
+        options.onRefusal?.({
+          kind: result.kind === 'window' ? (tokens ? 'tokens' : 'requests') : result.kind,
+          level: rule?.level ?? 'key',
+          tenantId: plan.tenantId,
+          keyId: plan.keyId,
+        });
+        throw refusal(result.kind, rule, result.retryAfterMs, tokens);
       }
 
       return {
@@ -313,7 +343,7 @@ function addRules(
   limits: RateLimits,
   key: string,
   name: string,
-  scope: { perUser: boolean; model: string | null },
+  scope: { level: LimitLevel; perUser: boolean; model: string | null },
 ): void {
   if (limits.rpm !== undefined)
     plan.requests.push({ key: `${key}:rpm`, name: `${name}.rpm`, limit: limits.rpm, ...scope });

@@ -45,4 +45,20 @@ describe('circuit breaker', () => {
     breaker.release('probe');
     expect(breaker.acquire(1_001)).toBe('probe');
   });
+
+  it('tells its listener each transition once: open, half-open, open again, half-open, closed', () => {
+    const told: string[] = [];
+    const breaker = new CircuitBreaker('p/m', config, createMemoryBreakerStore(), (key, state) =>
+      told.push(`${key} ${state}`),
+    );
+    for (let index = 0; index < 4; index++) breaker.recordFailure(0, 'pass');
+    breaker.acquire(1_000);
+    breaker.release('probe');
+    breaker.acquire(1_001);
+    breaker.recordFailure(1_002, 'probe');
+    breaker.acquire(2_002);
+    breaker.recordSuccess(2_003, 'probe');
+    breaker.recordSuccess(2_004, 'pass');
+    expect(told).toEqual(['p/m open', 'p/m half-open', 'p/m open', 'p/m half-open', 'p/m closed']);
+  });
 });

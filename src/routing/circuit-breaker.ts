@@ -14,16 +14,22 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** What an attempt holds: a normal pass, or the one half-open probe. */
 export type BreakerPass = 'pass' | 'probe';
 
+/** Told of this process's transitions (for `/metrics`): `key` is the deployment, `provider/model`. */
+export type BreakerListener = (key: string, state: BreakerState) => void;
+
 export class CircuitBreaker {
   private readonly attempts: RollingCounter;
   private readonly failures: RollingCounter;
   private probing = false;
   private trips = 0;
+  /** The last state announced to the listener, so each transition is told once. */
+  private announced: BreakerState = 'closed';
 
   constructor(
     readonly key: string,
     readonly config: BreakerConfig,
     private readonly store: BreakerStore,
+    private readonly listener?: BreakerListener,
   ) {
     this.attempts = new RollingCounter(config.window_ms);
     this.failures = new RollingCounter(config.window_ms);
@@ -42,6 +48,7 @@ export class CircuitBreaker {
     if (state === 'closed') return 'pass';
     if (state === 'open' || this.probing) return null;
     this.probing = true;
+    this.announce('half-open');
     return 'probe';
   }
 
@@ -57,6 +64,7 @@ export class CircuitBreaker {
       this.attempts.reset();
       this.failures.reset();
       this.store.reset(this.key);
+      this.announce('closed');
       return;
     }
     this.attempts.add(now);
@@ -106,5 +114,12 @@ export class CircuitBreaker {
     this.attempts.reset();
     this.failures.reset();
     this.store.trip(this.key, now + this.config.cooldown_ms);
+    this.announce('open');
+  }
+
+  private announce(state: BreakerState): void {
+    if (state === this.announced) return;
+    this.announced = state;
+    this.listener?.(this.key, state);
   }
 }

@@ -19,7 +19,7 @@ import type { ProviderAdapter } from '../providers/spec.js';
 import type { SplitVariant } from './ab-split.js';
 import type { BreakerStore } from './breaker-store.js';
 import { Canary } from './canary.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerListener } from './circuit-breaker.js';
 import { ShadowSampler } from './shadow-sampler.js';
 import { createTargetGroup } from './target.js';
 import type { RoutingTarget, TargetGroup } from './target.js';
@@ -74,6 +74,7 @@ export function createRouteTable(
   routing: RoutingConfig,
   adapters: ReadonlyMap<string, ProviderAdapter>,
   store: BreakerStore,
+  onBreakerChange?: BreakerListener,
 ): RouteTable {
   const targets = new Map<string, RoutingTarget>();
   const exact = new Map<string, RouteNode>();
@@ -98,7 +99,7 @@ export function createRouteTable(
       weight: config.weight,
       contextWindow: config.context_window,
       pinned: config.pinned ?? looksPinned(model),
-      breaker: new CircuitBreaker(key, breaker, store),
+      breaker: new CircuitBreaker(key, breaker, store, onBreakerChange),
       stats: new TargetStats({ rpm: config.rpm, tpm: config.tpm }),
     };
     targets.set(key, target);

@@ -1,5 +1,5 @@
 /**
- * The evaluation tables as Kysely sees them (migrations 0005-evals, 0006-evals-tenancy-scores). JSON
+ * The evaluation tables as Kysely sees them (migrations 0005-evals, 0007-evals-tenancy-scores). JSON
  * columns are text. Datasets, runs and run labels belong to a tenant and project.
  */
 import type { IntegerBoolean } from './schema.js';

@@ -7,6 +7,7 @@
  */
 import type { ObservationType, TraceStatus } from '../telemetry/model.js';
 import type { EvalTables } from './eval-schema.js';
+import type { TraceRollupsTable } from './trace-rollups.js';
 
 /** 0 or 1. */
 export type IntegerBoolean = 0 | 1;
@@ -187,6 +188,7 @@ export interface Schema extends EvalTables {
   scores: ScoresTable;
   pending_scores: PendingScoresTable;
   guardrail_review_items: GuardrailReviewItemsTable;
+  trace_rollups: TraceRollupsTable;
 }
 
 /** One row per prompt name in a tenant and project. */

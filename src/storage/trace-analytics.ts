@@ -1,7 +1,12 @@
 /**
- * The queries dashboards and alerts read: aggregates over time buckets (one grouped scan of the
- * traces in the window, latencies as log-scale histogram bins that telemetry/queries turns into
- * percentiles — the same SQL on both engines, no per-row sort), and sessions.
+ * The queries dashboards and alerts read: aggregates over time buckets, and sessions. An aggregate's
+ * latencies are log-scale histogram bins that telemetry/queries turns into percentiles — the same
+ * SQL on both engines, no per-row sort.
+ *
+ * Two paths give the same numbers. Long windows whose filters and grouping the rollups cover
+ * (trace-rollups.ts) read hour rollups for the whole hours (when buckets are whole hours), minute
+ * rollups for the other whole minutes, and the traces only for the partial minutes at either end; the rest (a user filter or grouping, buckets that are not whole minutes,
+ * windows under an hour) scan the traces in the window.
  *
  * Latency bins: bin = round(ln(ms) × 20), so a bin spans ~5% and a percentile read from its centre is
  * within ~2.5% of the exact value.
@@ -10,8 +15,12 @@ import { sql, type RawBuilder } from 'kysely';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Database } from './database.js';
 import { readStoredShape, type OptionalTraceColumn, type StoredShape } from './optional-columns.js';
+import { latencyBinsPerLogUnit, rollupHourMs, rollupMinuteMs } from './trace-rollups.js';
 
-export const latencyBinsPerLogUnit = 20;
+export { latencyBinsPerLogUnit };
+
+/** Windows shorter than this scan the traces: few rows, and their edges are mostly partial minutes. */
+export const minimumRollupWindowMs = 3_600_000;
 
 export type AggregateGroup =
   'none' | 'model' | 'provider' | 'user' | 'source' | 'key' | 'project' | 'prompt_version';
@@ -34,20 +43,37 @@ export interface AggregateQuery extends AggregateFilter {
   groupBy: AggregateGroup;
 }
 
-/** Sums of one (bucket, group, latency bin). */
-export interface LatencyBinRow {
+/** Sums of one (bucket, group). Numbers may arrive as strings (PostgreSQL numeric sums). */
+export interface TotalsRow {
   bucket: number;
   group: string | null;
-  bin: number;
   requests: number;
   errors: number;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Null when no trace had a known cost. */
   cost: number | null;
   cacheHits: number | null;
   cacheLookups: number;
   guardrailTriggers: number | null;
   guardrailChecks: number;
+}
+
+/** Sums of one (bucket, group, latency bin): the exact path's scan. */
+interface LatencyBinRow extends TotalsRow {
+  bin: number;
+}
+
+/**
+ * What an aggregate is computed from. Rows of one (bucket, group), or one (bucket, group, bin), may
+ * appear more than once (rollup and edge rows): consumers add them up.
+ */
+export interface AggregateRows {
+  totals: TotalsRow[];
+  latency: CountBinRow[];
+  ttft: CountBinRow[];
+  /** Which path answered: the rollups (plus edge minutes), or a scan of the traces. */
+  path: 'rollup' | 'exact';
 }
 
 export interface CountBinRow {
@@ -84,8 +110,8 @@ export interface SessionSummary {
 }
 
 export interface TraceAnalytics {
-  latencyBins(query: AggregateQuery): Promise<LatencyBinRow[]>;
-  ttftBins(query: AggregateQuery): Promise<CountBinRow[]>;
+  /** Totals and histograms per bucket and group; `exact` forces the scan of the traces. */
+  aggregateRows(query: AggregateQuery, options?: { exact?: boolean }): Promise<AggregateRows>;
   /** Mean score per bucket and group; empty when no `scores` table exists yet. */
   scores(query: AggregateQuery): Promise<ScoreRow[]>;
   listSessions(query: SessionQuery): Promise<SessionSummary[]>;
@@ -153,6 +179,21 @@ export function createTraceAnalytics(database: Database): TraceAnalytics {
     return sql<number>`cast(round(ln(${clamped}) * ${sql.lit(latencyBinsPerLogUnit)}) as integer)`;
   };
 
+  async function exactRows(query: AggregateQuery): Promise<AggregateRows> {
+    const [latencyRows, ttft] = await Promise.all([latencyBins(query), ttftBins(query)]);
+    const totals = new Map<string, TotalsRow>();
+    const latency: CountBinRow[] = [];
+    for (const row of latencyRows) {
+      const { bin, ...sums } = row;
+      latency.push({ bucket: row.bucket, group: row.group, bin, count: row.requests });
+      const key = `${row.bucket}\u0000${row.group ?? ''}`;
+      const total = totals.get(key);
+      if (total === undefined) totals.set(key, sums);
+      else addTotals(total, sums);
+    }
+    return { totals: [...totals.values()], latency, ttft, path: 'exact' };
+  }
+
   async function latencyBins(query: AggregateQuery): Promise<LatencyBinRow[]> {
     const group = await groupExpression(query.groupBy);
     const result = await sql<LatencyBinRow>`
@@ -211,5 +252,146 @@ export function createTraceAnalytics(database: Database): TraceAnalytics {
     return rows.map((row) => ({ ...row, sessionId: row.sessionId! }));
   }
 
-  return { latencyBins, ttftBins, scores, listSessions };
+  /** Rollup group expressions: dimensions are stored as '' for none. */
+  const rollupGroups: Record<Exclude<AggregateGroup, 'user'>, string | null> = {
+    none: null,
+    model: 'model',
+    provider: 'provider',
+    source: 'source',
+    key: 'key_id',
+    project: 'project_id',
+    prompt_version: 'prompt',
+  };
+  const rollupFilters: [keyof AggregateFilter, string][] = [
+    ['model', 'model'],
+    ['provider', 'provider'],
+    ['source', 'source'],
+    ['tenant', 'tenant_id'],
+    ['project', 'project_id'],
+  ];
+
+  /** Rollup rows of the given period ranges (`[from, to)` of period starts), and the filters. */
+  function rollupWhere(filter: AggregateFilter, ranges: readonly PeriodRange[]): RawBuilder<unknown> {
+    const periods = ranges.map(
+      (range) =>
+        sql`(trace_rollups.period_ms = ${range.periodMs} and trace_rollups.period_start >= ${range.from} and trace_rollups.period_start < ${range.to})`,
+    );
+    const conditions: RawBuilder<unknown>[] = [sql`(${sql.join(periods, sql` or `)})`];
+    for (const [name, column] of rollupFilters) {
+      const value = filter[name];
+      if (value !== undefined) conditions.push(sql`${sql.ref(`trace_rollups.${column}`)} = ${value}`);
+    }
+    return sql.join(conditions, sql` and `);
+  }
+
+  async function rollupRows(
+    query: AggregateQuery & { groupBy: Exclude<AggregateGroup, 'user'> },
+    ranges: readonly PeriodRange[],
+  ) {
+    const column = rollupGroups[query.groupBy];
+    const group = column === null ? sql<null>`null` : sql<string | null>`nullif(${sql.ref(column)}, '')`;
+    const bucket = sql<number>`(trace_rollups.period_start - (trace_rollups.period_start % ${query.bucketMs}))`;
+    const where = rollupWhere(query, ranges);
+    const bins = (histogram: 'latency_hist' | 'ttft_hist') => {
+      const entries =
+        dialect === 'sqlite'
+          ? sql`json_each(${sql.ref(`trace_rollups.${histogram}`)}) as entry`
+          : sql`lateral jsonb_each_text(${sql.ref(`trace_rollups.${histogram}`)}::jsonb) as entry(key, value)`;
+      const count = dialect === 'sqlite' ? sql`sum(entry.value)` : sql`sum(cast(entry.value as bigint))`;
+      return sql<CountBinRow>`
+        select ${bucket} as "bucket", ${group} as "group", cast(entry.key as integer) as "bin", ${count} as "count"
+        from trace_rollups cross join ${entries}
+        where ${where}
+        group by 1, 2, 3`.execute(db);
+    };
+    const [totals, latency, ttft] = await Promise.all([
+      sql<TotalsRow>`
+        select ${bucket} as "bucket", ${group} as "group",
+          sum(requests) as "requests", sum(errors) as "errors",
+          sum(input_tokens) as "inputTokens", sum(output_tokens) as "outputTokens",
+          case when sum(priced) > 0 then sum(cost) end as "cost",
+          sum(cache_hits) as "cacheHits", sum(cache_lookups) as "cacheLookups",
+          sum(guardrail_triggers) as "guardrailTriggers", sum(guardrail_checks) as "guardrailChecks"
+        from trace_rollups where ${where}
+        group by 1, 2
+        having sum(requests) > 0`.execute(db),
+      bins('latency_hist'),
+      bins('ttft_hist'),
+    ]);
+    return { totals: totals.rows, latency: latency.rows, ttft: ttft.rows };
+  }
+
+  async function aggregateRows(
+    query: AggregateQuery,
+    options: { exact?: boolean } = {},
+  ): Promise<AggregateRows> {
+    const { groupBy } = query;
+    // Whole minutes inside the window come from the rollups; the partial ones at the ends from traces.
+    const first = Math.ceil(query.from / rollupMinuteMs) * rollupMinuteMs;
+    const end = Math.floor(query.to / rollupMinuteMs) * rollupMinuteMs;
+    const covered =
+      options.exact !== true &&
+      groupBy !== 'user' &&
+      query.user === undefined &&
+      query.bucketMs % rollupMinuteMs === 0 &&
+      query.to - query.from >= minimumRollupWindowMs &&
+      first < end;
+    if (!covered) return exactRows(query);
+    const parts = await Promise.all([
+      rollupRows({ ...query, groupBy }, periodRanges(first, end, query.bucketMs)),
+      ...(query.from < first ? [exactRows({ ...query, to: first })] : []),
+      ...(end < query.to ? [exactRows({ ...query, from: end })] : []),
+    ]);
+    return {
+      totals: parts.flatMap((part) => part.totals),
+      latency: parts.flatMap((part) => part.latency),
+      ttft: parts.flatMap((part) => part.ttft),
+      path: 'rollup',
+    };
+  }
+
+  return { aggregateRows, scores, listSessions };
+}
+
+/** Adds `more` into `total` (the exact path folds its per-bin rows into one per bucket and group). */
+function addTotals(total: TotalsRow, more: TotalsRow): void {
+  total.requests = Number(total.requests) + Number(more.requests);
+  total.errors = Number(total.errors) + Number(more.errors);
+  total.inputTokens = sumNullable(total.inputTokens, more.inputTokens);
+  total.outputTokens = sumNullable(total.outputTokens, more.outputTokens);
+  total.cost = sumNullable(total.cost, more.cost);
+  total.cacheHits = sumNullable(total.cacheHits, more.cacheHits);
+  total.cacheLookups = Number(total.cacheLookups) + Number(more.cacheLookups);
+  total.guardrailTriggers = sumNullable(total.guardrailTriggers, more.guardrailTriggers);
+  total.guardrailChecks = Number(total.guardrailChecks) + Number(more.guardrailChecks);
+}
+
+/** SQL's sum: null only when both are null. */
+function sumNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b === null ? null : Number(b);
+  return b === null ? Number(a) : Number(a) + Number(b);
+}
+
+interface PeriodRange {
+  periodMs: number;
+  /** Period starts from (inclusive) to (exclusive). */
+  from: number;
+  to: number;
+}
+
+/**
+ * The whole minutes `[first, end)` as rollup ranges: hours where buckets are whole hours (a bucket
+ * then never splits an hour), minutes around them.
+ */
+function periodRanges(first: number, end: number, bucketMs: number): PeriodRange[] {
+  const hourFirst = Math.ceil(first / rollupHourMs) * rollupHourMs;
+  const hourEnd = Math.floor(end / rollupHourMs) * rollupHourMs;
+  if (bucketMs % rollupHourMs !== 0 || hourFirst >= hourEnd) {
+    return [{ periodMs: rollupMinuteMs, from: first, to: end }];
+  }
+  return [
+    { periodMs: rollupMinuteMs, from: first, to: hourFirst },
+    { periodMs: rollupHourMs, from: hourFirst, to: hourEnd },
+    { periodMs: rollupMinuteMs, from: hourEnd, to: end },
+  ].filter((range) => range.from < range.to);
 }

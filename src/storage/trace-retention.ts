@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from './database.js';
+import { applyRollups, rollupDeltas, rollupSourceColumns } from './trace-rollups.js';
 import { readStoredShape } from './optional-columns.js';
 import { rowToObservation, rowToTrace } from './trace-rows.js';
 import type { ObservationRecord, TraceRecord } from '../telemetry/model.js';
@@ -27,6 +28,13 @@ export function createTraceRetention(database: Database): TraceRetention {
 
   async function deleteTraces(ids: string[]): Promise<void> {
     await db.transaction().execute(async (transaction) => {
+      // What the rollups counted for these traces goes with them, in the same transaction.
+      const counted = await transaction
+        .selectFrom('traces')
+        .select(rollupSourceColumns)
+        .where('id', 'in', ids)
+        .execute();
+      await applyRollups(transaction, database.dialect, rollupDeltas(counted, -1));
       await transaction.deleteFrom('observations').where('trace_id', 'in', ids).execute();
       await transaction.deleteFrom('traces').where('id', 'in', ids).execute();
     });

@@ -9,6 +9,7 @@ import type { TelemetryEvent } from '../telemetry/model.js';
 import type { DatabaseDialect } from './database.js';
 import type { Schema } from './schema.js';
 import { eventsToRows } from './trace-rows.js';
+import { applyRollups, rollupDeltas } from './trace-rollups.js';
 
 /**
  * Stores the trace and observations of every event in one transaction, all or nothing, skipping rows
@@ -42,13 +43,25 @@ export function createKyselyTraceRowWriter(db: Kysely<Schema>, dialect: Database
   return async function writeRows(events) {
     const { traces, observations } = eventsToRows(events);
     await db.transaction().execute(async (transaction) => {
+      const inserted = new Set<string>();
       for (const chunk of chunks(traces, maxParameters[dialect])) {
-        await transaction
+        const rows = await transaction
           .insertInto('traces')
           .values(chunk)
           .onConflict((conflict) => conflict.columns(rowKeys.traces).doNothing())
+          .returning('id')
           .execute();
+        for (const row of rows) inserted.add(row.id);
       }
+      // Only traces stored now count in the rollups: a retried batch re-inserts nothing.
+      await applyRollups(
+        transaction,
+        dialect,
+        rollupDeltas(
+          traces.filter((row) => inserted.has(row.id)),
+          1,
+        ),
+      );
       for (const chunk of chunks(observations, maxParameters[dialect])) {
         await transaction
           .insertInto('observations')

@@ -22,9 +22,22 @@ export interface MetricsOptions {
 export type CacheLookupResult = 'hit' | 'miss' | 'error';
 export type GuardrailAction = 'pass' | 'skipped' | 'block' | 'mask' | 'flag' | 'reask' | 'fallback' | 'error';
 export type RateLimitKind = 'requests' | 'tokens' | 'concurrency' | 'budget';
-export type BreakerState = 'closed' | 'half_open' | 'open';
+export type BreakerState = 'closed' | 'half-open' | 'open';
 
-const breakerStateValue: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+/** Who a rate-limit refusal is counted against: ids from the config or API, never an end user. */
+export interface RateLimitSubject {
+  /** The level whose limit refused: key, project or tenant. */
+  level: string;
+  tenantId: string;
+  keyId: string | null;
+}
+
+const breakerStateValue: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+const breakerStateLabel: Record<BreakerState, string> = {
+  closed: 'closed',
+  'half-open': 'half_open',
+  open: 'open',
+};
 
 export interface GatewayMetrics extends TelemetrySink {
   registry: Registry;
@@ -37,15 +50,19 @@ export interface GatewayMetrics extends TelemetrySink {
   /** A guardrail verdict (`policy` and `check` are configured names: bounded by the config). */
   guardrailCheck(stage: 'input' | 'output', policy: string, check: string, action: GuardrailAction): void;
   /** A request refused by a rate limit or budget. */
-  rateLimitRejection(kind: RateLimitKind): void;
-  /** A circuit breaker changed state. */
-  breakerState(provider: string, state: BreakerState): void;
+  rateLimitRejection(kind: RateLimitKind, subject: RateLimitSubject): void;
+  /** A deployment's (`provider/model`) circuit breaker changed state in this process. */
+  breakerTransition(deployment: string, state: BreakerState): void;
+  /** Reads every deployment's breaker state at each scrape (open → half-open happens with time). */
+  watchBreakers(states: () => Iterable<[deployment: string, state: BreakerState]>): void;
   /** Spans received over OTLP or the JSON batch API. */
   ingestedSpans(result: 'accepted' | 'rejected', count: number): void;
   /** Alert rules currently firing, by rule. */
   alertFiring(rule: string, firing: boolean): void;
   /** Exposes the telemetry writer's queue depth, writes and drops at every scrape. */
   watchWriter(stats: () => BulkWriterStats): void;
+  /** Exposes the OTLP span exporter's queue depth, exports and drops at every scrape. */
+  watchOtlpExport(stats: () => BulkWriterStats): void;
 }
 
 const latencyBuckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -116,20 +133,14 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
   });
   const rateLimitRejections = new Counter({
     name: 'gatehouse_rate_limit_rejections_total',
-    help: 'Requests refused by a rate limit or budget, by kind.',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  const breakerStates = new Gauge({
-    name: 'gatehouse_circuit_breaker_state',
-    help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['provider'] as const,
+    help: 'Requests refused by a rate limit or budget, by kind (requests, tokens, concurrency, budget), the level whose limit refused (key, project, tenant), tenant id and key id.',
+    labelNames: ['kind', 'level', 'tenant', 'key'] as const,
     registers,
   });
   const breakerTransitions = new Counter({
     name: 'gatehouse_circuit_breaker_transitions_total',
-    help: 'Circuit breaker state changes, by provider and new state.',
-    labelNames: ['provider', 'state'] as const,
+    help: 'Circuit breaker state changes made by this process, by deployment (provider/model) and new state.',
+    labelNames: ['deployment', 'state'] as const,
     registers,
   });
   const spans = new Counter({
@@ -169,27 +180,31 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     }
   }
 
-  function watchWriter(stats: () => BulkWriterStats): void {
+  /** A queue's health as four series named `<prefix>_…`, read from its stats at every scrape. */
+  function watchQueue(
+    stats: () => BulkWriterStats,
+    names: { prefix: string; written: string; what: string; failed: string },
+  ): void {
     const seen = { written: 0, dropped: 0, failedWrites: 0 };
     const written = new Counter({
-      name: 'gatehouse_telemetry_written_total',
-      help: 'Telemetry events stored.',
+      name: `${names.prefix}_${names.written}_total`,
+      help: `${names.what} ${names.written}.`,
       registers,
     });
     const dropped = new Counter({
-      name: 'gatehouse_telemetry_dropped_total',
-      help: 'Telemetry events lost: queue over its bound, or unwritten at shutdown.',
+      name: `${names.prefix}_dropped_total`,
+      help: `${names.what} lost: queue over its bound, or left at shutdown.`,
       registers,
     });
     const failed = new Counter({
-      name: 'gatehouse_telemetry_failed_writes_total',
-      help: 'Telemetry batch writes that failed (and were retried).',
+      name: `${names.prefix}_${names.failed}_total`,
+      help: `${names.what}: batches that failed (and were retried).`,
       registers,
     });
     // Registered by construction; read at every scrape.
     new Gauge({
-      name: 'gatehouse_telemetry_queue_depth',
-      help: 'Telemetry events waiting to be stored (the write in flight included).',
+      name: `${names.prefix}_queue_depth`,
+      help: `${names.what} waiting (the batch in flight included).`,
       registers,
       collect() {
         const current = stats();
@@ -213,17 +228,48 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     cacheLookup: (kind, result) => cacheLookups.labels(kind, result).inc(),
     guardrailCheck: (stage, policy, check, action) =>
       guardrailChecks.labels(stage, bound('policy', policy), bound('check', check), action).inc(),
-    rateLimitRejection: (kind) => rateLimitRejections.labels(kind).inc(),
-    breakerState: (provider, state) => {
-      const label = bound('provider', provider);
-      breakerStates.labels(label).set(breakerStateValue[state]);
-      breakerTransitions.labels(label, state).inc();
+    rateLimitRejection: (kind, subject) =>
+      rateLimitRejections
+        .labels(
+          kind,
+          subject.level,
+          bound('tenant', subject.tenantId),
+          subject.keyId === null ? 'none' : bound('key', subject.keyId),
+        )
+        .inc(),
+    breakerTransition: (deployment, state) =>
+      breakerTransitions.labels(bound('deployment', deployment), breakerStateLabel[state]).inc(),
+    watchBreakers(states) {
+      new Gauge({
+        name: 'gatehouse_circuit_breaker_state',
+        help: 'Circuit breaker state per deployment (provider/model): 0 closed, 1 half-open, 2 open.',
+        labelNames: ['deployment'] as const,
+        registers,
+        collect() {
+          for (const [deployment, state] of states()) {
+            this.labels(bound('deployment', deployment)).set(breakerStateValue[state]);
+          }
+        },
+      });
     },
     ingestedSpans: (result, count) => {
       if (count > 0) spans.labels(result).inc(count);
     },
     alertFiring: (rule, firing) => alertsFiring.labels(bound('rule', rule)).set(firing ? 1 : 0),
-    watchWriter,
+    watchWriter: (stats) =>
+      watchQueue(stats, {
+        prefix: 'gatehouse_telemetry',
+        written: 'written',
+        failed: 'failed_writes',
+        what: 'Telemetry events',
+      }),
+    watchOtlpExport: (stats) =>
+      watchQueue(stats, {
+        prefix: 'gatehouse_otlp_export',
+        written: 'exported',
+        failed: 'failed_exports',
+        what: 'Requests (as spans) for the OTLP collector',
+      }),
   };
 }
 

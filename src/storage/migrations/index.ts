@@ -11,6 +11,8 @@ import { evalTables } from './0005-evals.js';
 import { pendingScores } from './0006-pending-scores.js';
 import { evalTenancyScores } from './0007-evals-tenancy-scores.js';
 import { guardrailReviewTables } from './0008-guardrail-review.js';
+import { traceRollups } from './0009-trace-rollups.js';
+import { traceFtsBatched } from './0010-trace-fts-batched.js';
 import type { StorageMigration } from './types.js';
 
 export const migrations: Readonly<Record<string, StorageMigration>> = {
@@ -22,4 +24,6 @@ export const migrations: Readonly<Record<string, StorageMigration>> = {
   '0006-pending-scores': pendingScores,
   '0007-evals-tenancy-scores': evalTenancyScores,
   '0008-guardrail-review': guardrailReviewTables,
+  '0009-trace-rollups': traceRollups,
+  '0010-trace-fts-batched': traceFtsBatched,
 };

@@ -6,6 +6,7 @@
 import {
   latencyBinsPerLogUnit,
   type AggregateQuery,
+  type CountBinRow,
   type TraceAnalytics,
 } from '../../storage/trace-analytics.js';
 
@@ -48,10 +49,13 @@ interface Accumulator {
  * @example
  * const points = await aggregate(analytics, { from, to, bucketMs: 3_600_000, groupBy: 'model' });
  */
-export async function aggregate(analytics: TraceAnalytics, query: AggregateQuery): Promise<AggregatePoint[]> {
-  const [latencyRows, ttftRows, scoreRows] = await Promise.all([
-    analytics.latencyBins(query),
-    analytics.ttftBins(query),
+export async function aggregate(
+  analytics: TraceAnalytics,
+  query: AggregateQuery,
+  options: { exact?: boolean } = {},
+): Promise<AggregatePoint[]> {
+  const [rows, scoreRows] = await Promise.all([
+    analytics.aggregateRows(query, options),
     analytics.scores(query),
   ]);
   const points = new Map<string, Accumulator>();
@@ -72,7 +76,7 @@ export async function aggregate(analytics: TraceAnalytics, query: AggregateQuery
     }
     return found;
   };
-  for (const row of latencyRows) {
+  for (const row of rows.totals) {
     const target = entry(row.bucket, row.group);
     const { point } = target;
     point.requests += Number(row.requests);
@@ -80,18 +84,24 @@ export async function aggregate(analytics: TraceAnalytics, query: AggregateQuery
     point.inputTokens += Number(row.inputTokens ?? 0);
     point.outputTokens += Number(row.outputTokens ?? 0);
     if (row.cost !== null) point.cost = (point.cost ?? 0) + Number(row.cost);
-    target.latency.set(Number(row.bin), Number(row.requests));
     target.cacheHits += Number(row.cacheHits ?? 0);
     target.cacheLookups += Number(row.cacheLookups);
     target.guardrailTriggers += Number(row.guardrailTriggers ?? 0);
     target.guardrailChecks += Number(row.guardrailChecks);
   }
-  for (const row of ttftRows) entry(row.bucket, row.group).ttft.set(Number(row.bin), Number(row.count));
+  // A bin may come in several rows (rollup minutes and the partial minutes at the window's ends).
+  for (const row of rows.latency) addCount(entry(row.bucket, row.group).latency, row);
+  for (const row of rows.ttft) addCount(entry(row.bucket, row.group).ttft, row);
   for (const row of scoreRows) entry(row.bucket, row.group).point.meanScore = Number(row.meanScore);
 
   return [...points.values()]
     .map((accumulator) => finish(accumulator))
     .sort((a, b) => a.bucketStart - b.bucketStart || (a.group ?? '').localeCompare(b.group ?? ''));
+}
+
+function addCount(bins: Map<number, number>, row: CountBinRow): void {
+  const bin = Number(row.bin);
+  bins.set(bin, (bins.get(bin) ?? 0) + Number(row.count));
 }
 
 function finish(accumulator: Accumulator): AggregatePoint {
