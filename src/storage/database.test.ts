@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { openSqliteConnection } from './sqlite-connection.js';
 // Every migration runs on a fresh database, in the listed order.
 import { migrations } from './migrations/index.js';
 import { createPostgresTestDatabase, postgresAvailable } from './testing/postgres-test-database.js';
@@ -51,6 +52,40 @@ describe('openDatabase with SQLite', () => {
     const second = await openDatabase(path);
     expect(await migrateToLatest(second)).toEqual([]);
     await second.close();
+  });
+
+  it('commits a transaction that read before writing while another connection writes the file', async () => {
+    const path = join(temporaryDirectory, 'concurrent', 'gatehouse.db');
+    const database = await openDatabase(path);
+    // Another connection to the same file, as the telemetry worker holds; it gives up at once when locked.
+    const other = openSqliteConnection(path);
+    other.pragma('busy_timeout = 0');
+    try {
+      await sql`create table counters (name text primary key, value integer not null)`.execute(database.db);
+      await sql`insert into counters values ('pushes', 0)`.execute(database.db);
+      let otherWrite: unknown = null;
+      await database.db.transaction().execute(async (transaction) => {
+        const { rows } = await sql<{ value: number }>`select value from counters`.execute(transaction);
+        try {
+          other.prepare(`insert into counters values ('traces', 1)`).run();
+        } catch (error) {
+          otherWrite = error;
+        }
+        await sql`update counters set value = ${(rows[0]?.value ?? 0) + 1} where name = 'pushes'`.execute(
+          transaction,
+        );
+      });
+      // The transaction held the write lock from its start: the other writer waited (here: gave up),
+      // instead of committing in between and making the transaction's own write fail.
+      expect((otherWrite as { code?: string } | null)?.code).toBe('SQLITE_BUSY');
+      const { rows } = await sql<{ value: number }>`select value from counters where name = 'pushes'`.execute(
+        database.db,
+      );
+      expect(rows[0]?.value).toBe(1);
+    } finally {
+      other.close();
+      await database.close();
+    }
   });
 });
 

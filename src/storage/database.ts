@@ -5,7 +5,17 @@
  */
 import { join, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 import { inMemoryPath, openSqliteConnection } from './sqlite-connection.js';
@@ -71,9 +81,34 @@ export function openDatabase(url: string | undefined, options: OpenDatabaseOptio
   return Promise.resolve(openSqlite(path));
 }
 
+/**
+ * SQLite transactions that take the write lock when they begin (`BEGIN IMMEDIATE`). Kysely's plain
+ * `BEGIN` defers it to the first write, and a transaction that read first cannot take it once another
+ * connection (the telemetry worker) has committed since: SQLite answers SQLITE_BUSY at once, without
+ * waiting out busy_timeout. Every transaction here writes, so waiting for the lock up front is right.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
 function openSqlite(path: string): Database {
   const connection = openSqliteConnection(path);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
   const database = { ...wrap(db, 'sqlite'), sqlite: connection };
   // No other connection, let alone another thread, can open an in-memory database.
   if (path === inMemoryPath) return database;
