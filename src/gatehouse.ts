@@ -116,7 +116,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   const redis =
     config.storage.redis_url === undefined
       ? null
-      : openRedis(config.storage.redis_url, { keyPrefix: config.storage.redis_key_prefix, logger });
+      : openRedis(config.storage.redis_url, {
+          keyPrefix: config.storage.redis_key_prefix,
+          commandTimeoutMs: config.storage.redis_command_timeout_ms,
+          logger,
+        });
   let adapters: Map<string, ProviderAdapter> | undefined;
   let telemetry: BulkWriter | undefined;
   let otlpExport: OtlpSpanExport | null = null;

@@ -320,7 +320,8 @@ describe.skipIf(redis === null)('exact cache on Redis, shared by two replicas', 
   beforeAll(async () => {
     const options = {
       config: { cache: { policy: { mode: 'exact' } } },
-      storage: { redis_url: redisTestUrl, redis_key_prefix: prefix },
+      // A loaded CI machine can stall a command past the 500 ms default, which skips the cache write.
+      storage: { redis_url: redisTestUrl, redis_key_prefix: prefix, redis_command_timeout_ms: 5_000 },
     };
     first = await startStack(options);
     second = await startStack(options);

@@ -294,6 +294,14 @@ const configShape = z.strictObject({
         .string()
         .default('gatehouse:')
         .describe('Prefix of every Redis key Gatehouse writes, so several deployments can share one Redis.'),
+      redis_command_timeout_ms: z
+        .number()
+        .int()
+        .positive()
+        .default(500)
+        .describe(
+          'Longest a Redis command may take before it fails and the feature applies its outage policy (limits fail open or closed, the cache misses, a cache write is skipped). Raise it for a distant Redis.',
+        ),
     })
     .prefault({})
     .describe('Where configuration and telemetry are stored.'),

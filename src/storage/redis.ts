@@ -22,19 +22,19 @@ export interface RedisStore {
 export interface OpenRedisOptions {
   keyPrefix: string;
   logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
-  /** Max wait for a command while disconnected before it fails (default 500 ms). */
+  /** Longest a command may take, connected or not, before it fails (default 500 ms). */
   commandTimeoutMs?: number;
 }
 
 /**
  * The process starts even if Redis is down (the stores' policy decides what that means) and the
- * client reconnects in the background with capped backoff. A command issued while disconnected fails
- * after `commandTimeoutMs` instead of queueing without bound.
+ * client reconnects in the background with capped backoff. A command that takes longer than
+ * `commandTimeoutMs` (slow server, or issued while disconnected) fails instead of waiting without bound.
  */
 export function openRedis(url: string, options: OpenRedisOptions): RedisStore {
   const client = new Redis(url, {
-    // Commands sent while (re)connecting wait at most `commandTimeout`; stores check `healthy` first so
-    // that during an outage they apply their policy at once instead of waiting.
+    // No command waits longer than `commandTimeout` (ioredis applies it to every command, also while
+    // reconnecting); stores check `healthy` first so that during an outage they apply their policy at once.
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 500,
