@@ -6,18 +6,13 @@
  * With content capture off, the length signals still work and the content signals say why they
  * cannot.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, masterKey, startStack, type Stack } from './helpers/stack.js';
+import { startWebhookReceiver, until, type WebhookReceiver } from './helpers/webhook-receiver.js';
 import { storesUnderTest } from './helpers/stores.js';
 
 const stores = await storesUnderTest();
 const hour = 3_600_000;
-
-interface Received {
-  body: Record<string, unknown>;
-}
 
 interface SignalBody {
   signal: string;
@@ -34,27 +29,9 @@ interface DriftBody {
   data: { group: string | null; drifted: boolean; signals: SignalBody[] }[];
 }
 
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({ body: JSON.parse(text) as Record<string, unknown> });
-      response.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+// Drift reports embed samples: seconds each on a loaded machine.
+const waitUntil = (condition: () => boolean, timeoutMs = 60_000): Promise<void> =>
+  until(condition, timeoutMs);
 
 const supportModel = { name: 'support', targets: [{ provider: 'bot', model: 'support-bot' }] };
 const botProvider = {
@@ -120,11 +97,11 @@ async function driveTraffic(stack: Stack, count: number): Promise<{ start: numbe
 
 describe.each(stores)('drift (%s)', (store) => {
   let stack: Stack;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let clock = Date.now();
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver();
     stack = await startStack({
       store,
       now: () => clock,
@@ -202,7 +179,7 @@ describe.each(stores)('drift (%s)', (store) => {
 
     // The monitor judges the same windows once the clock says an hour has passed since the boundary.
     clock = boundary + hour;
-    await until(() =>
+    await waitUntil(() =>
       receiver.received.some((message) => message.body.state === 'firing' && 'instance' in message.body),
     );
     const firing = receiver.received.find((message) => message.body.state === 'firing')!.body;
@@ -223,7 +200,7 @@ describe.each(stores)('drift (%s)', (store) => {
       'refusal',
       'tool_calls',
     ]);
-    await until(() => receiver.received.some((message) => typeof message.body.text === 'string'));
+    await waitUntil(() => receiver.received.some((message) => typeof message.body.text === 'string'));
     const slack = receiver.received.find((message) => typeof message.body.text === 'string')!.body;
     expect(slack.text).toMatch(/\[FIRING\] route-drift \(model=support\)/);
     // The steady route never fires.
@@ -251,7 +228,7 @@ describe.each(stores)('drift (%s)', (store) => {
 
     // Two hours later the recent window holds no traffic from either phase: nothing drifts any more.
     clock = boundary + 3 * hour;
-    await until(() =>
+    await waitUntil(() =>
       receiver.received.some(
         (message) => message.body.state === 'resolved' && message.body.instance === 'model=support',
       ),
